@@ -1,0 +1,180 @@
+/*
+ * polyvm command line: global options, then a sub-command.
+ *
+ *   polyvm [-d items] [-D file] user [-E VAR=VALUE] [-U VAR] [-0 ARGV0] PROGRAM [ARGS...]
+ *
+ * Options follow QEMU's habits where a QEMU user would expect them. Every
+ * bad invocation prints one clear line and exits with status 2; a program
+ * that cannot be started exits 1.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "polyvm/log.h"
+#include "polyvm/user.h"
+
+#define POLYVM_VERSION "0.1.0"
+
+extern char **environ;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: polyvm [global options] COMMAND [options] ...\n"
+            "\n"
+            "Commands:\n"
+            "  user PROGRAM [ARGS...]   run a riscv64 Linux program (user mode)\n"
+            "\n"
+            "Global options:\n"
+            "  -d ITEM[,ITEM...]        log items (-d help lists them)\n"
+            "  -D FILE                  write the log to FILE instead of stderr\n"
+            "  --engine interp          execution engine (only the interpreter is built so far)\n"
+            "  --stats                  print translation and execution counters at exit\n"
+            "  -h, --help               show this help and exit\n"
+            "  -V, --version            show the version and exit\n"
+            "\n"
+            "Options of 'user' (as qemu-user):\n"
+            "  -E VAR=VALUE             set VAR in the guest environment\n"
+            "  -U VAR                   remove VAR from the guest environment\n"
+            "  -0 ARGV0                 use ARGV0 as the program's argv[0]\n"
+            "\n"
+            "Exit status: the guest program's, 128+N if it died of signal N,\n"
+            "1 if it could not be started, 2 for a bad command line.\n");
+}
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "polyvm: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "; try 'polyvm --help'\n");
+    return 2;
+}
+
+/* guest environment: a copy of ours, edited by -E and -U */
+typedef struct EnvList {
+    char **v;
+    size_t n, cap;
+} EnvList;
+
+static bool env_remove(EnvList *e, const char *name, size_t len)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        if (strncmp(e->v[i], name, len) == 0 && e->v[i][len] == '=') {
+            memmove(&e->v[i], &e->v[i + 1], (e->n - i) * sizeof(char *));
+            e->n--;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool env_push(EnvList *e, char *s)
+{
+    if (e->n + 2 > e->cap) {
+        size_t cap = e->cap ? e->cap * 2 : 64;
+        char **v = realloc(e->v, cap * sizeof(char *));
+        if (!v)
+            return false;
+        e->v = v;
+        e->cap = cap;
+    }
+    e->v[e->n++] = s;
+    e->v[e->n] = NULL;
+    return true;
+}
+
+static int cmd_user(int argc, char **argv, bool stats)
+{
+    EnvList env = {0};
+    for (char **p = environ; *p; p++)
+        if (!env_push(&env, *p))
+            return 1;
+    const char *argv0 = NULL;
+    int i = 0;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *opt = argv[i];
+        if (strcmp(opt, "--") == 0) {
+            i++;
+            break;
+        }
+        if (strcmp(opt, "-E") && strcmp(opt, "-U") && strcmp(opt, "-0"))
+            return bad_usage("unknown option '%s' for 'user'", opt);
+        if (i + 1 >= argc)
+            return bad_usage("option '%s' needs an argument", opt);
+        const char *val = argv[++i];
+        if (strcmp(opt, "-0") == 0) {
+            argv0 = val;
+        } else if (strcmp(opt, "-U") == 0) {
+            env_remove(&env, val, strlen(val));
+        } else {
+            const char *eq = strchr(val, '=');
+            if (!eq)
+                return bad_usage("-E needs VAR=VALUE, got '%s'", val);
+            env_remove(&env, val, (size_t)(eq - val));
+            env_push(&env, (char *)val);
+        }
+    }
+    if (i >= argc)
+        return bad_usage("%s", "'user' needs a PROGRAM");
+    UserOptions o = {
+        .program = argv[i],
+        .argc = argc - i,
+        .argv = &argv[i],
+        .envp = env.v,
+        .print_stats = stats,
+    };
+    if (argv0)
+        o.argv[0] = (char *)argv0;
+    int status = user_run(&o);
+    free(env.v);
+    return status < 0 ? 1 : status;
+}
+
+int main(int argc, char **argv)
+{
+    bool stats = false;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *opt = argv[i];
+        if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
+            usage(stdout);
+            return 0;
+        }
+        if (!strcmp(opt, "-V") || !strcmp(opt, "--version")) {
+            printf("polyvm %s\n", POLYVM_VERSION);
+            return 0;
+        }
+        if (!strcmp(opt, "--stats")) {
+            stats = true;
+            continue;
+        }
+        if (!strcmp(opt, "-d") || !strcmp(opt, "-D") || !strcmp(opt, "--engine")) {
+            if (i + 1 >= argc)
+                return bad_usage("option '%s' needs an argument", opt);
+            const char *val = argv[++i];
+            if (!strcmp(opt, "-d")) {
+                if (!strcmp(val, "help")) {
+                    log_print_items(stdout);
+                    return 0;
+                }
+                if (!log_parse_mask(val, &log_mask))
+                    return 2;
+            } else if (!strcmp(opt, "-D")) {
+                if (!log_set_file(val))
+                    return 2;
+            } else if (strcmp(val, "interp") != 0) {
+                return bad_usage("engine '%s' is not available (built: interp)", val);
+            }
+            continue;
+        }
+        return bad_usage("unknown option '%s'", opt);
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[i], "user"))
+        return cmd_user(argc - i - 1, argv + i + 1, stats);
+    return bad_usage("unknown command '%s'", argv[i]);
+}

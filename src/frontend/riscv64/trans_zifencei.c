@@ -1,0 +1,23 @@
+/*
+ * Zifencei: fence.i makes earlier stores visible to instruction fetch. All
+ * translated code is dropped (cpu_flush_code) and the block ends, so the
+ * next instruction is fetched and translated afresh.
+ */
+#include "rv-gen.h"
+
+static uint64_t fence_i(void *cpu)
+{
+    cpu_flush_code(&((RvCpu *)cpu)->common);
+    return 0;
+}
+
+static const IrHelper fence_i_helper = {"fence_i", (void *)fence_i, 0, 0};
+
+bool trans_fence_i(RvContext *ctx, const RvArgs *a)
+{
+    (void)a;
+    rv_gen_call(ctx, &fence_i_helper, IR_NO_TEMP, 0);
+    rv_gen_goto(ctx, 0, rv_next_pc(ctx));
+    ctx->base.is_jmp = DISAS_NORETURN;
+    return true;
+}

@@ -1,0 +1,164 @@
+/*
+ * ELF loader on libelf: validates the header (class, byte order, type,
+ * machine), then maps each PT_LOAD segment into guest memory with the
+ * segment's permissions. Every offset and size from the file is checked
+ * against the file size and the guest range first: a corrupt or hostile
+ * file gives an error message, never an out-of-bounds access.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "polyvm/loader.h"
+
+const char *elf_machine_name(unsigned machine)
+{
+    switch (machine) {
+    case EM_RISCV: return "riscv64";
+    case EM_AARCH64: return "aarch64";
+    case EM_X86_64: return "x86-64";
+    case EM_386: return "i386";
+    case EM_ARM: return "arm";
+    default: return "an unknown machine";
+    }
+}
+
+static int fail(char *err, size_t errlen, int code, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    int n = snprintf(err, errlen, "%s: ", path);
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < errlen)
+        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static unsigned prot_of(uint32_t flags)
+{
+    return ((flags & PF_R) ? GUEST_PROT_READ : 0) | ((flags & PF_W) ? GUEST_PROT_WRITE : 0) |
+           ((flags & PF_X) ? GUEST_PROT_EXEC : 0);
+}
+
+static int map_segment(GuestMem *mem, const uint8_t *image, const GElf_Phdr *ph, uint64_t bias)
+{
+    uint64_t start = (ph->p_vaddr + bias) & ~(GUEST_PAGE_SIZE - 1);
+    uint64_t end = ph->p_vaddr + bias + ph->p_memsz;
+    int r = guest_mem_map(mem, start, end - start, GUEST_PROT_READ | GUEST_PROT_WRITE);
+    if (r)
+        return r;
+    memcpy(mem->base + ph->p_vaddr + bias, image + ph->p_offset, ph->p_filesz);
+    return guest_mem_protect(mem, start, end - start, prot_of(ph->p_flags));
+}
+
+int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, uint64_t dyn_base, ElfInfo *info,
+             char *err, size_t errlen)
+{
+    memset(info, 0, sizeof(*info));
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(err, errlen, -errno, path, "cannot open: %s", strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return fail(err, errlen, -EINVAL, path, "not a regular file");
+    }
+    elf_version(EV_CURRENT);
+    Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+    int rc = 0;
+    GElf_Ehdr eh;
+    size_t image_size = 0;
+    const uint8_t *image = NULL;
+    if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
+        rc = fail(err, errlen, -ENOEXEC, path, "not an ELF file");
+        goto out;
+    }
+    image = (const uint8_t *)elf_rawfile(elf, &image_size);
+    if (gelf_getclass(elf) != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB) {
+        rc = fail(err, errlen, -ENOEXEC, path, "not a 64-bit little-endian ELF file");
+        goto out;
+    }
+    if (eh.e_machine != expected_machine) {
+        rc = fail(err, errlen, -ENOEXEC, path, "ELF for %s, expected %s", elf_machine_name(eh.e_machine),
+                  elf_machine_name(expected_machine));
+        goto out;
+    }
+    if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
+        rc = fail(err, errlen, -ENOEXEC, path, "not an executable (ELF type %u)", eh.e_type);
+        goto out;
+    }
+    size_t phnum;
+    if (elf_getphdrnum(elf, &phnum) != 0 || phnum == 0 || !image ||
+        eh.e_phoff > image_size || phnum * (uint64_t)eh.e_phentsize > image_size - eh.e_phoff) {
+        rc = fail(err, errlen, -ENOEXEC, path, "truncated or missing program headers");
+        goto out;
+    }
+    uint64_t bias = eh.e_type == ET_DYN ? dyn_base : 0;
+    info->lowest_addr = UINT64_MAX;
+    for (size_t i = 0; i < phnum; i++) {
+        GElf_Phdr ph;
+        if (!gelf_getphdr(elf, (int)i, &ph)) {
+            rc = fail(err, errlen, -ENOEXEC, path, "unreadable program header %zu", i);
+            goto out;
+        }
+        if (ph.p_type == PT_INTERP) {
+            if (ph.p_offset > image_size || ph.p_filesz > image_size - ph.p_offset || ph.p_filesz == 0 ||
+                ph.p_filesz >= sizeof(info->interp)) {
+                rc = fail(err, errlen, -ENOEXEC, path, "bad PT_INTERP segment");
+                goto out;
+            }
+            memcpy(info->interp, image + ph.p_offset, ph.p_filesz);
+            info->interp[ph.p_filesz - 1] = 0;
+        }
+        if (ph.p_type != PT_LOAD)
+            continue;
+        if (ph.p_offset > image_size || ph.p_filesz > image_size - ph.p_offset) {
+            rc = fail(err, errlen, -ENOEXEC, path, "truncated: segment %zu ends past the end of the file", i);
+            goto out;
+        }
+        if (ph.p_filesz > ph.p_memsz || ph.p_vaddr + bias < ph.p_vaddr || ph.p_memsz > mem->size ||
+            ph.p_vaddr + bias > mem->size - ph.p_memsz) {
+            rc = fail(err, errlen, -ENOEXEC, path, "segment %zu at 0x%llx does not fit the guest address space",
+                      i, (unsigned long long)ph.p_vaddr);
+            goto out;
+        }
+        int r = map_segment(mem, image, &ph, bias);
+        if (r) {
+            rc = fail(err, errlen, r, path, "cannot map segment %zu: %s", i, strerror(-r));
+            goto out;
+        }
+        uint64_t lo = ph.p_vaddr + bias, hi = lo + ph.p_memsz;
+        if (lo < info->lowest_addr)
+            info->lowest_addr = lo;
+        if (hi > info->highest_addr)
+            info->highest_addr = hi;
+        if ((ph.p_flags & PF_W) && hi > info->brk)
+            info->brk = hi;
+        if (ph.p_offset <= eh.e_phoff && eh.e_phoff < ph.p_offset + ph.p_filesz)
+            info->phdr_addr = lo + (eh.e_phoff - ph.p_offset);
+    }
+    if (info->highest_addr == 0) {
+        rc = fail(err, errlen, -ENOEXEC, path, "no loadable segment");
+        goto out;
+    }
+    if (info->brk == 0)
+        info->brk = info->highest_addr;
+    info->entry = eh.e_entry + bias;
+    info->load_bias = bias;
+    info->phent = eh.e_phentsize;
+    info->phnum = phnum;
+    if (!guest_mem_check(mem, info->entry, 2, GUEST_PROT_EXEC))
+        rc = fail(err, errlen, -ENOEXEC, path, "entry point 0x%llx is not in an executable segment",
+                  (unsigned long long)info->entry);
+out:
+    if (elf)
+        elf_end(elf);
+    close(fd);
+    return rc;
+}
