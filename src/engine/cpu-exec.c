@@ -77,8 +77,8 @@ TranslatedBlock *engine_get_block(CpuCommon *cpu)
     IrError err;
     if (!ir_verify(ir, &err)) {
         /* a front-end bug, not a guest error: stop loudly with the evidence */
-        fprintf(stderr, "polyvm: internal error: invalid IR for block at 0x%" PRIx64 ": insn %u: %s\n",
-                ir->guest_pc, err.insn, err.msg);
+        fprintf(stderr, "polyvm: internal error: invalid IR for block at 0x%" PRIx64 ": %s\n",
+                ir->guest_pc, err.msg);
         ir_print(ir, stderr);
         abort();
     }

@@ -35,16 +35,17 @@ static inline uint64_t ir_eval_div(IrType t, uint64_t a, uint64_t b, bool is_sig
 
 static inline uint64_t ir_eval_mulh(IrType t, uint64_t a, uint64_t b, int sign_a, int sign_b)
 {
+    /* 128-bit products cannot overflow for any operand signedness */
     if (t == IR_I32) {
-        int64_t x = sign_a ? (int64_t)(int32_t)a : (int64_t)(uint32_t)a;
-        int64_t y = sign_b ? (int64_t)(int32_t)b : (int64_t)(uint32_t)b;
-        return (uint64_t)((x * y) >> 32) & 0xffffffffu;
+        __int128 x = sign_a ? (__int128)(int32_t)a : (__int128)(uint32_t)a;
+        __int128 y = sign_b ? (__int128)(int32_t)b : (__int128)(uint32_t)b;
+        return (uint64_t)((unsigned __int128)(x * y) >> 32) & 0xffffffffu;
     }
-    __int128 x = sign_a ? (__int128)(int64_t)a : (__int128)a;
-    __int128 y = sign_b ? (__int128)(int64_t)b : (__int128)b;
-    /* unsigned x unsigned may exceed the signed range: compute as unsigned */
     if (!sign_a && !sign_b)
         return (uint64_t)(((unsigned __int128)a * b) >> 64);
+    __int128 x = sign_a ? (__int128)(int64_t)a : (__int128)a;
+    __int128 y = sign_b ? (__int128)(int64_t)b : (__int128)b;
+    /* signed x unsigned fits in 128 bits: |x| < 2^63, y < 2^64 */
     return (uint64_t)((unsigned __int128)(x * y) >> 64);
 }
 
