@@ -39,36 +39,40 @@ expect 1 "$tmp/empty: not an ELF file" -- user "$tmp/empty"
 expect 1 "not a regular file" -- user "$tmp"
 expect 1 "ELF for x86-64, expected riscv64" -- user /bin/true
 
-# A riscv64 ELF header with program headers pointing past the end of the file.
-python3 - "$tmp/trunc" <<'PY'
+# make_elf FILE ENTRY VADDR FILESZ MEMSZ CODE-BYTES [HEX]: a riscv64 ELF with
+# one PT_LOAD segment (R+X) at file offset 0, followed by CODE-BYTES bytes of
+# code: HEX (little-endian instruction bytes) padded with zeros.
+make_elf() {
+    python3 - "$@" <<'PY'
 import struct, sys
+path, entry, vaddr, filesz, memsz, code = sys.argv[1], *(int(a, 0) for a in sys.argv[2:7])
+insns = bytes.fromhex(sys.argv[7]) if len(sys.argv) > 7 else b''
+
 eh = b'\x7fELF' + bytes([2, 1, 1, 0]) + bytes(8)
-eh += struct.pack('<HHIQQQIHHHHHH', 2, 243, 1, 0x10000, 64, 0, 0, 64, 56, 1, 64, 0, 0)
-ph = struct.pack('<IIQQQQQQ', 1, 5, 0, 0x10000, 0x10000, 0x100000, 0x100000, 0x1000)
-open(sys.argv[1], 'wb').write(eh + ph)
+eh += struct.pack('<HHIQQQIHHHHHH', 2, 243, 1, entry, 64, 0, 0, 64, 56, 1, 64, 0, 0)
+ph = struct.pack('<IIQQQQQQ', 1, 5, 0, vaddr, vaddr, filesz, memsz, 0x1000)
+open(path, 'wb').write(eh + ph + (insns + bytes(code))[:code])
 PY
+}
+
+# Program headers pointing past the end of the file.
+make_elf "$tmp/trunc" 0x10000 0x10000 0x100000 0x100000 0
 expect 1 "truncated: segment 0 ends past the end of the file" -- user "$tmp/trunc"
 # Header only: the program headers themselves are cut off.
 head -c 80 "$tmp/trunc" >"$tmp/trunc-ph"
 expect 1 "truncated or missing program headers" -- user "$tmp/trunc-ph"
 # A segment that does not fit the guest address space.
-python3 - "$tmp/huge" <<'PY'
-import struct, sys
-eh = b'\x7fELF' + bytes([2, 1, 1, 0]) + bytes(8)
-eh += struct.pack('<HHIQQQIHHHHHH', 2, 243, 1, 0x10000, 64, 0, 0, 64, 56, 1, 64, 0, 0)
-ph = struct.pack('<IIQQQQQQ', 1, 5, 0, 0xfffffffffff00000, 0, 0x78, 0x200000, 0x1000)
-open(sys.argv[1], 'wb').write(eh + ph)
-PY
+make_elf "$tmp/huge" 0x10000 0xfffffffffff00000 0x78 0x200000 0
 expect 1 "does not fit the guest address space" -- user "$tmp/huge"
 # A valid tiny program whose entry executes an illegal instruction (all zero).
-python3 - "$tmp/illegal" <<'PY'
-import struct, sys
-eh = b'\x7fELF' + bytes([2, 1, 1, 0]) + bytes(8)
-eh += struct.pack('<HHIQQQIHHHHHH', 2, 243, 1, 0x10078, 64, 0, 0, 64, 56, 1, 64, 0, 0)
-ph = struct.pack('<IIQQQQQQ', 1, 5, 0, 0x10000, 0x10000, 0x80, 0x80, 0x1000)
-open(sys.argv[1], 'wb').write(eh + ph + bytes(8))
-PY
+make_elf "$tmp/illegal" 0x10078 0x10000 0x80 0x80 8
 expect 132 "illegal instruction at pc 0x10078" -- user "$tmp/illegal"
+# Its entry moved outside every segment.
+make_elf "$tmp/noentry" 0x90000 0x10000 0x80 0x80 8
+# ld a0, 0(x0): a guest load from an unmapped page dies of SIGSEGV (128+11).
+make_elf "$tmp/segv" 0x10078 0x10000 0x80 0x80 8 03350000
+expect 139 "load fault at pc 0x10078 \\(0x0\\): Segmentation fault" -- user "$tmp/segv"
+expect 1 "entry point 0x90000 is not in an executable segment" -- user "$tmp/noentry"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
