@@ -23,7 +23,7 @@ $(BUILD)/build.ninja:
 	meson setup $(BUILD) >/dev/null
 
 $(ASAN_BUILD)/build.ninja:
-	CC=clang meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+	CC=clang meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false -Ddiff_count=1000 >/dev/null
 
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
