@@ -21,7 +21,8 @@ for build in sys.argv[1:]:
     with open(path) as f:
         for line in f:
             entry = json.loads(line)
-            suite = (entry.get('suite') or ['?'])[0].split(':')[-1]
+            # names look like "polyvm:unit / unit-fpu": the suite sits before ' / '
+            suite = entry['name'].split(' / ')[0].split(':')[-1]
             result = entry['result']
             kind = 'passed' if result in ('OK', 'EXPECTEDFAIL') else 'skipped' if result == 'SKIP' else 'failed'
             suites.setdefault(suite, Counter())[kind] += 1

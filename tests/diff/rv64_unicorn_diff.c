@@ -2,7 +2,7 @@
  * rv64-unicorn-diff: random RV64GC instruction sequences run on Unicorn and
  * on polyvm's interpreter, final states compared (x1..x31, f0..f31, fcsr and
  * the data page). Instruction groups Unicorn 2.0.1 gets wrong are left out
- * (RV_UNICORN_EXCLUSIONS in rv64_diff.h, README.md) and covered by
+ * (RV_UNICORN_EXCLUSIONS in rv64_diff.h) and covered by
  * rv64-qemu-diff instead.
  *
  *   rv64-unicorn-diff [--count N] [--seed S] [--only I] [--verbose] ...
