@@ -23,7 +23,7 @@ $(BUILD)/build.ninja:
 	meson setup $(BUILD) >/dev/null
 
 $(ASAN_BUILD)/build.ninja:
-	CC=clang meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false -Ddiff_count=1000 >/dev/null
+	CC=clang meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -45,8 +45,8 @@ bench: build
 	@bash bench/run.sh $(BUILD)/polyvm
 
 soak: build
-	$(BUILD)/tests/diff/rv64-unicorn-diff --count 100000
-	$(BUILD)/tests/diff/rv64-qemu-diff --count 200000
+	$(BUILD)/tests/diff/rv64-unicorn-diff --count 1000000
+	$(BUILD)/tests/diff/rv64-qemu-diff --all --count 1000000
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

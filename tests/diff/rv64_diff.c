@@ -239,7 +239,7 @@ static void print_reproducer(FILE *out, const RvDiffOptions *o, uint64_t index)
 static void report(FILE *out, const RvDiffConfig *cfg, const RvDiffOptions *o, const RvgSeq *s,
                    const RvgFinal *a, const RvgFinal *b, bool full, bool do_min)
 {
-    const char *what = a->failed ? "ORACLE FAILED" : "MISMATCH";
+    const char *what = a->failed ? "ORACLE FAILED" : rv_final_equal(a, b) ? "SAME" : "MISMATCH";
     fprintf(out, "%s seed=0x%016" PRIx64 " seq=%" PRIu64 " (%s vs %s)\n", what, s->seed, s->index,
             cfg->oracle.name, cfg->polyvm.name);
     print_reproducer(out, o, s->index);
@@ -258,6 +258,8 @@ static void report(FILE *out, const RvDiffConfig *cfg, const RvDiffOptions *o, c
     if (do_min && !a->failed)
         minimize(out, cfg, s);
 }
+
+#define BRIEF_REPORTS 50
 
 int rv_diff_main(const RvDiffConfig *cfg, const RvDiffOptions *o)
 {
@@ -296,15 +298,19 @@ int rv_diff_main(const RvDiffConfig *cfg, const RvDiffOptions *o)
             mismatches++;
             if (fa[k].failed)
                 oracle_errors++;
-            bool full = reports++ < o->max_reports || o->only >= 0;
+            /* full reports for the first few, one line for the next ones, then only counts */
+            bool full = reports < o->max_reports || o->only >= 0;
             bool do_min = full && minimized < o->minimize;
             if (do_min)
                 minimized++;
-            report(stdout, cfg, o, &seqs[k], &fa[k], &fb[k], full, do_min);
+            if (reports++ < o->max_reports + BRIEF_REPORTS || o->only >= 0)
+                report(stdout, cfg, o, &seqs[k], &fa[k], &fb[k], full, do_min);
             fflush(stdout);
         }
         done += n;
     }
+    if (reports > o->max_reports + BRIEF_REPORTS)
+        printf("(%" PRIu64 " more mismatches not listed)\n", reports - o->max_reports - BRIEF_REPORTS);
     if (o->verbose)
         rvg_print_coverage(stdout);
     printf("%" PRIu64 " sequences, %" PRIu64 " mismatches", total, mismatches);

@@ -8,6 +8,8 @@
  * runner executes a batch of generated sequences and reports each one's final
  * state; it marks a sequence failed when it could not finish it (exception,
  * crash), which the driver reports like a mismatch.
+ *
+ * Exclusion tables: which rows each oracle must not see, and why.
  */
 #ifndef RV64_DIFF_H
 #define RV64_DIFF_H
@@ -74,8 +76,7 @@ typedef struct RvDiffConfig {
     size_t batch;               /* sequences per runner call */
 } RvDiffConfig;
 
-/* Parses the common options; extra options the main handles itself are
- * returned through *unknown (argv index), or the call fails with usage. */
+/* The common options, filled by rv_diff_parse(). */
 typedef struct RvDiffOptions {
     uint64_t seed;
     uint64_t count;
@@ -89,8 +90,9 @@ typedef struct RvDiffOptions {
 } RvDiffOptions;
 
 /* Handles --count --seed --only --verbose --max-insns --misaligned
- * --enable --disable --max-reports --minimize; calls extra(arg) for anything
- * else (return the number of argv entries it used, 0 = unknown). */
+ * --enable --disable --max-reports --minimize; calls extra(ctx, argc, argv, i)
+ * for anything else, which returns how many argv entries it used (0 =
+ * unknown option: the parse fails). */
 int rv_diff_parse(RvDiffOptions *o, int argc, char **argv,
                   int (*extra)(void *ctx, int argc, char **argv, int i), void *extra_ctx);
 void rv_diff_usage(const char *prog, const char *extra_usage);
@@ -98,7 +100,7 @@ void rv_diff_usage(const char *prog, const char *extra_usage);
 /* Runs the test; returns the process exit code. */
 int rv_diff_main(const RvDiffConfig *cfg, const RvDiffOptions *o);
 
-/* Both states equal? (fills a text of the first differences when not) */
+/* Both runs finished with identical states (x1..x31, f, fcsr, data page)? */
 bool rv_final_equal(const RvgFinal *a, const RvgFinal *b);
 
 /* Runners shared by the two programs. */

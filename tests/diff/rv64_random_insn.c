@@ -473,6 +473,8 @@ typedef struct Gen {
     uint8_t rsv_size;          /* LR/SC access size of this sequence, once chosen */
     uint64_t no_land;          /* bitmap: insns a jump must not land on */
     uint64_t pending;          /* bitmap: insns whose offset is resolved at the end */
+    uint8_t recent_x[4], recent_f[4];   /* last destinations written */
+    unsigned nrecent_x, nrecent_f;
 } Gen;
 
 #define SP_LO (RVG_DATA_BASE + 0x200)
@@ -480,16 +482,34 @@ typedef struct Gen {
 
 static bool is_base(const Gen *g, unsigned reg) { return (g->seq->base_mask >> reg) & 1; }
 
+/* Sources come from recent destinations a good part of the time, so results
+ * feed later instructions (NaN-boxing, flags, sign extension chains). */
+#define RECENT 4
+
+static void note_recent(uint8_t *ring, unsigned *n, unsigned reg)
+{
+    ring[*n % RECENT] = (uint8_t)reg;
+    (*n)++;
+}
+
+static unsigned from_recent(Gen *g, const uint8_t *ring, unsigned n, unsigned fallback)
+{
+    if (n == 0 || rvg_below(&g->r, 100) >= 35)
+        return fallback;
+    return ring[rvg_below(&g->r, n < RECENT ? n : RECENT)];
+}
+
 /* integer destination: any register but the bases; x0 now and then */
 static unsigned pick_xd(Gen *g)
 {
-    if (rvg_below(&g->r, 25) == 0)
-        return 0;
-    for (;;) {
-        unsigned reg = 1 + (unsigned)rvg_below(&g->r, 31);
-        if (!is_base(g, reg))
-            return reg;
+    unsigned reg = 0;
+    if (rvg_below(&g->r, 25) != 0) {
+        do
+            reg = 1 + (unsigned)rvg_below(&g->r, 31);
+        while (is_base(g, reg));
+        note_recent(g->recent_x, &g->nrecent_x, reg);
     }
+    return reg;
 }
 static unsigned pick_xd_nz(Gen *g)
 {
@@ -500,22 +520,33 @@ static unsigned pick_xd_nz(Gen *g)
 }
 static unsigned pick_xs(Gen *g)
 {
-    if (rvg_below(&g->r, 20) == 0)
-        return 0;
-    return (unsigned)rvg_below(&g->r, 32);
+    unsigned reg = rvg_below(&g->r, 20) == 0 ? 0 : (unsigned)rvg_below(&g->r, 32);
+    return from_recent(g, g->recent_x, g->nrecent_x, reg);
 }
 /* x8..x15 destination for the 3-bit register fields; none when all are bases */
 static int pick_cxd(Gen *g)
 {
     for (unsigned tries = 0; tries < 32; tries++) {
         unsigned reg = 8 + (unsigned)rvg_below(&g->r, 8);
-        if (!is_base(g, reg))
+        if (!is_base(g, reg)) {
+            note_recent(g->recent_x, &g->nrecent_x, reg);
             return (int)reg;
+        }
     }
     return -1;
 }
 static unsigned pick_cxs(Gen *g) { return 8 + (unsigned)rvg_below(&g->r, 8); }
-static unsigned pick_f(Gen *g) { return (unsigned)rvg_below(&g->r, 32); }
+static unsigned pick_fd(Gen *g)
+{
+    unsigned reg = (unsigned)rvg_below(&g->r, 32);
+    note_recent(g->recent_f, &g->nrecent_f, reg);
+    return reg;
+}
+static unsigned pick_fs(Gen *g)
+{
+    unsigned reg = (unsigned)rvg_below(&g->r, 32);
+    return from_recent(g, g->recent_f, g->nrecent_f, reg);
+}
 static unsigned pick_rm(Gen *g)
 {
     if (rvg_below(&g->r, 10) < 4)
@@ -624,46 +655,58 @@ static bool emit(Gen *g, unsigned row)
     switch (rw->kind) {
     case K_NEVER:
         return false;
-    case K_R:
-        push(g, row, m | pick_xd(g) << 7 | pick_xs(g) << 15 | pick_xs(g) << 20);
+    case K_R: {
+        unsigned rs1 = pick_xs(g), rs2 = pick_xs(g), rd = pick_xd(g);
+        push(g, row, m | rd << 7 | rs1 << 15 | rs2 << 20);
         return true;
-    case K_R1:
-        push(g, row, m | pick_xd(g) << 7 | pick_xs(g) << 15);
+    }
+    case K_R1: {
+        unsigned rs1 = pick_xs(g), rd = pick_xd(g);
+        push(g, row, m | rd << 7 | rs1 << 15);
         return true;
+    }
     case K_IALU: {
         uint32_t imm = rvg_below(&g->r, 2) ? (uint32_t)rvg_rand(&g->r) & 0xfff
                                            : (uint32_t)(rvg_below(&g->r, 33) - 16) & 0xfff;
-        push(g, row, m | pick_xd(g) << 7 | pick_xs(g) << 15 | imm << 20);
+        unsigned rs1 = pick_xs(g), rd = pick_xd(g);
+        push(g, row, m | rd << 7 | rs1 << 15 | imm << 20);
         return true;
     }
     case K_SH6:
-        push(g, row, m | pick_xd(g) << 7 | pick_xs(g) << 15 | (uint32_t)rvg_below(&g->r, 64) << 20);
+    case K_SH5: {
+        uint32_t sh = (uint32_t)rvg_below(&g->r, rw->kind == K_SH6 ? 64 : 32);
+        unsigned rs1 = pick_xs(g), rd = pick_xd(g);
+        push(g, row, m | rd << 7 | rs1 << 15 | sh << 20);
         return true;
-    case K_SH5:
-        push(g, row, m | pick_xd(g) << 7 | pick_xs(g) << 15 | (uint32_t)rvg_below(&g->r, 32) << 20);
-        return true;
+    }
     case K_LUI:
-    case K_AUIPC:
-        push(g, row, m | pick_xd(g) << 7 | ((uint32_t)rvg_rand(&g->r) & 0xfffff000u));
+    case K_AUIPC: {
+        uint32_t imm = (uint32_t)rvg_rand(&g->r) & 0xfffff000u;
+        push(g, row, m | pick_xd(g) << 7 | imm);
         return true;
+    }
     case K_LOAD:
     case K_FLOAD: {
         unsigned b = pick_base(g, false);
-        unsigned rd = rw->kind == K_LOAD ? pick_xd(g) : pick_f(g);
-        push(g, row, m | rvg_enc_i(0, rd, 0, b, pick_mem_imm(g, b, rw->size)));
+        int32_t imm = pick_mem_imm(g, b, rw->size);
+        unsigned rd = rw->kind == K_LOAD ? pick_xd(g) : pick_fd(g);
+        push(g, row, m | rvg_enc_i(0, rd, 0, b, imm));
         return true;
     }
     case K_STORE:
     case K_FSTORE: {
         unsigned b = pick_base(g, false);
-        unsigned rs2 = rw->kind == K_STORE ? pick_xs(g) : pick_f(g);
-        push(g, row, m | rvg_enc_s(0, 0, b, rs2, pick_mem_imm(g, b, rw->size)));
+        int32_t imm = pick_mem_imm(g, b, rw->size);
+        unsigned rs2 = rw->kind == K_STORE ? pick_xs(g) : pick_fs(g);
+        push(g, row, m | rvg_enc_s(0, 0, b, rs2, imm));
         return true;
     }
-    case K_AMO:
-        push(g, row, m | pick_xd(g) << 7 | pick_base(g, false) << 15 | pick_xs(g) << 20 |
-                         (uint32_t)rvg_below(&g->r, 4) << 25);
+    case K_AMO: {
+        uint32_t aqrl = (uint32_t)rvg_below(&g->r, 4);
+        unsigned b = pick_base(g, false), rs2 = pick_xs(g), rd = pick_xd(g);
+        push(g, row, m | rd << 7 | b << 15 | rs2 << 20 | aqrl << 25);
         return true;
+    }
     case K_LR:
     case K_SC: {
         /* An SC pairing with an LR of the other size is implementation-defined
@@ -673,18 +716,22 @@ static bool emit(Gen *g, unsigned row)
         if (g->rsv_size && g->rsv_size != rw->size)
             return false;
         g->rsv_size = rw->size;
+        uint32_t aqrl = (uint32_t)rvg_below(&g->r, 4);
         unsigned b = pick_base(g, false);
         if (rw->kind == K_SC && g->lr_base >= 0 && rvg_below(&g->r, 10) < 7)
             b = (unsigned)g->lr_base;
         if (rw->kind == K_LR)
             g->lr_base = (int)b;
         unsigned rs2 = rw->kind == K_LR ? 0 : pick_xs(g);
-        push(g, row, m | pick_xd(g) << 7 | b << 15 | rs2 << 20 | (uint32_t)rvg_below(&g->r, 4) << 25);
+        unsigned rd = pick_xd(g);
+        push(g, row, m | rd << 7 | b << 15 | rs2 << 20 | aqrl << 25);
         return true;
     }
-    case K_BRANCH:
-        mark_pending(g, push(g, row, m | pick_xs(g) << 15 | pick_xs(g) << 20));
+    case K_BRANCH: {
+        unsigned rs1 = pick_xs(g), rs2 = pick_xs(g);
+        mark_pending(g, push(g, row, m | rs1 << 15 | rs2 << 20));
         return true;
+    }
     case K_JAL:
         mark_pending(g, push(g, row, m | pick_xd(g) << 7));
         return true;
@@ -723,33 +770,31 @@ static bool emit(Gen *g, unsigned row)
     case K_CSRI:
         return emit_csr(g, row, rw);
     case K_FRRM:
-        push(g, row, m | pick_f(g) << 7 | pick_rm(g) << 12 | pick_f(g) << 15 | pick_f(g) << 20);
-        return true;
     case K_FR:
-        push(g, row, m | pick_f(g) << 7 | pick_f(g) << 15 | pick_f(g) << 20);
-        return true;
     case K_FCMP:
-        push(g, row, m | pick_xd(g) << 7 | pick_f(g) << 15 | pick_f(g) << 20);
+    case K_R4: {
+        unsigned rm = rw->kind == K_FR || rw->kind == K_FCMP ? 0 : pick_rm(g);
+        unsigned rs1 = pick_fs(g), rs2 = pick_fs(g), rs3 = rw->kind == K_R4 ? pick_fs(g) : 0;
+        unsigned rd = rw->kind == K_FCMP ? pick_xd(g) : pick_fd(g);
+        push(g, row, m | rd << 7 | rm << 12 | rs1 << 15 | rs2 << 20 | rs3 << 27);
         return true;
-    case K_R4:
-        push(g, row, m | pick_f(g) << 7 | pick_rm(g) << 12 | pick_f(g) << 15 | pick_f(g) << 20 |
-                         pick_f(g) << 27);
-        return true;
+    }
     case K_F1RM:
-        push(g, row, m | pick_f(g) << 7 | pick_rm(g) << 12 | pick_f(g) << 15);
-        return true;
     case K_F2XRM:
-        push(g, row, m | pick_xd(g) << 7 | pick_rm(g) << 12 | pick_f(g) << 15);
+    case K_F2X: {
+        unsigned rm = rw->kind == K_F2X ? 0 : pick_rm(g);
+        unsigned rs1 = pick_fs(g);
+        unsigned rd = rw->kind == K_F1RM ? pick_fd(g) : pick_xd(g);
+        push(g, row, m | rd << 7 | rm << 12 | rs1 << 15);
         return true;
+    }
     case K_X2FRM:
-        push(g, row, m | pick_f(g) << 7 | pick_rm(g) << 12 | pick_xs(g) << 15);
+    case K_X2F: {
+        unsigned rm = rw->kind == K_X2F ? 0 : pick_rm(g);
+        unsigned rs1 = pick_xs(g), rd = pick_fd(g);
+        push(g, row, m | rd << 7 | rm << 12 | rs1 << 15);
         return true;
-    case K_F2X:
-        push(g, row, m | pick_xd(g) << 7 | pick_f(g) << 15);
-        return true;
-    case K_X2F:
-        push(g, row, m | pick_f(g) << 7 | pick_xs(g) << 15);
-        return true;
+    }
 
     /* compressed */
     case KC_ADDI4SPN: {
@@ -772,7 +817,7 @@ static bool emit(Gen *g, unsigned row)
         else if (rw->kind == KC_STORE)
             r2 = (int)pick_cxs(g);
         else
-            r2 = 8 + (int)rvg_below(&g->r, 8);
+            r2 = 8 + (int)rvg_below(&g->r, 8);   /* f8..f15, load or store */
         if (r2 < 0)
             return false;
         uint32_t off, f = (uint32_t)(r2 - 8) << 2 | (b - 8) << 7;
@@ -853,7 +898,7 @@ static bool emit(Gen *g, unsigned row)
         return true;
     case KC_LDSP:
     case KC_FLDSP: {
-        unsigned rd = rw->kind == KC_FLDSP ? pick_f(g) : pick_xd_nz(g);
+        unsigned rd = rw->kind == KC_FLDSP ? pick_fd(g) : pick_xd_nz(g);
         uint32_t off;
         if (rw->size == 4) {
             off = pick_cmem_off(g, 2, 4, 4, 252);
@@ -866,7 +911,7 @@ static bool emit(Gen *g, unsigned row)
     }
     case KC_SDSP:
     case KC_FSDSP: {
-        unsigned rs2 = rw->kind == KC_FSDSP ? pick_f(g) : pick_xs(g);
+        unsigned rs2 = rw->kind == KC_FSDSP ? pick_fs(g) : pick_xs(g);
         uint32_t off;
         if (rw->size == 4) {
             off = pick_cmem_off(g, 2, 4, 4, 252);
@@ -1231,11 +1276,14 @@ void rvg_print_state(FILE *out, const RvgState *st)
 
 void rvg_print_coverage(FILE *out)
 {
-    fprintf(out, "coverage (insn: times emitted):\n");
+    fprintf(out, "coverage (insn: times emitted; \"never\": not generated, the runners' terminators; "
+                 "\"off\": disabled in this run):\n");
     unsigned col = 0;
     for (unsigned i = 0; i < NROWS; i++) {
         if (rows[i].kind == K_NEVER)
             fprintf(out, "  %-12s   never", rows[i].name);
+        else if (!rows[i].enabled && rows[i].emitted == 0)
+            fprintf(out, "  %-12s     off", rows[i].name);
         else
             fprintf(out, "  %-12s %7" PRIu64, rows[i].name, rows[i].emitted);
         if (++col % 5 == 0)

@@ -83,7 +83,14 @@ static int get_state(uc_engine *uc, RvgFinal *f)
 static int unicorn_run(void *vctx, const RvgSeq *seqs, size_t n, RvgFinal *out)
 {
     UcCtx *c = vctx;
-    if (!c->uc && uc_setup(c) < 0)
+    /* A fresh engine per batch: after some 600,000 sequences in one engine
+     * Unicorn 2.0.1 crashes in tb_set_jmp_target (its code buffer refilling
+     * after the per-sequence cache removals, it seems). */
+    if (c->uc) {
+        uc_close(c->uc);
+        c->uc = NULL;
+    }
+    if (uc_setup(c) < 0)
         return -1;
     uc_engine *uc = c->uc;
     static uint8_t page[4096];
@@ -97,7 +104,7 @@ static int unicorn_run(void *vctx, const RvgSeq *seqs, size_t n, RvgFinal *out)
         memcpy(page + s->code_len, &ebreak, 4);
         memcpy(page + STUB_OFFSET, stub, sizeof(stub));
         if (uc_check(uc_mem_write(uc, RVG_CODE_BASE, page, sizeof(page)), "write code") ||
-            uc_check(uc_ctl_flush_tlb(uc), "flush code") ||
+            uc_check(uc_ctl_remove_cache(uc, RVG_CODE_BASE, RVG_CODE_BASE + sizeof(page)), "flush code") ||
             uc_check(uc_emu_start(uc, RVG_CODE_BASE + STUB_OFFSET, RVG_CODE_BASE + STUB_OFFSET + 4, 0, 0),
                      "run reservation reset"))
             return -1;
