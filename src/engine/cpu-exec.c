@@ -41,12 +41,10 @@ void cpu_flush_code(CpuCommon *cpu)
     cpu->flush_pending = true;
 }
 
-static void log_block(CpuCommon *cpu, const IrBlock *ir, const char *title)
+static void log_block(const IrBlock *ir, const char *title)
 {
-    FILE *f = log_file();
-    fprintf(f, "%s:\n", title);
-    ir_print(ir, f);
-    (void)cpu;
+    fprintf(log_file(), "%s:\n", title);
+    ir_print(ir, log_file());
 }
 
 static void log_in_asm(CpuCommon *cpu, const IrBlock *ir)
@@ -73,7 +71,7 @@ TranslatedBlock *engine_get_block(CpuCommon *cpu)
     if (log_enabled(LOG_IN_ASM))
         log_in_asm(cpu, ir);
     if (log_enabled(LOG_IR))
-        log_block(cpu, ir, "IR");
+        log_block(ir, "IR");
     IrError err;
     if (!ir_verify(ir, &err)) {
         /* a front-end bug, not a guest error: stop loudly with the evidence */
@@ -84,7 +82,7 @@ TranslatedBlock *engine_get_block(CpuCommon *cpu)
     }
     ir_optimize(ir);
     if (log_enabled(LOG_IR_OPT))
-        log_block(cpu, ir, "IR after optimization");
+        log_block(ir, "IR after optimization");
     tb = calloc(1, sizeof(*tb));
     if (!tb)
         return NULL;

@@ -8,6 +8,7 @@
  * IR block is close to its temp limit. An instruction whose IR did not fit is
  * rolled back and starts the next block instead.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "polyvm/frontend.h"
@@ -24,8 +25,10 @@ void translator_translate(CpuCommon *cpu, IrBlock *ir, uint32_t max_insns)
         char bytes[1024];
         uint64_t align;
     } storage;
+    if (fe->ctx_size > sizeof(storage))
+        abort();   /* a front end whose context outgrew this storage is a polyvm bug */
     DisasContextBase *ctx = &storage.base;
-    memset(&storage, 0, fe->ctx_size <= sizeof(storage) ? fe->ctx_size : sizeof(storage));
+    memset(&storage, 0, fe->ctx_size);
 
     ir_block_reset(ir, fe->globals);
     ctx->ir = ir;
