@@ -69,6 +69,16 @@ make_elf "$tmp/illegal" 0x10078 0x10000 0x80 0x80 8
 expect 132 "illegal instruction at pc 0x10078" -- user "$tmp/illegal"
 # Its entry moved outside every segment.
 make_elf "$tmp/noentry" 0x90000 0x10000 0x80 0x80 8
+# Logging options act: -d in_asm,ir -D FILE writes the block's guest code and
+# IR to FILE; --stats reports counters on stderr.
+"$polyvm" -d in_asm,ir -D "$tmp/log" user "$tmp/illegal" 2>/dev/null
+if grep -q '^IN: 0x10078' "$tmp/log" && grep -q 'raise' "$tmp/log"; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1))
+    echo "FAIL: -d in_asm,ir -D did not log the block"
+fi
+expect 132 "polyvm stats: blocks translated 1" -- --stats user "$tmp/illegal"
 # ld a0, 0(x0): a guest load from an unmapped page dies of SIGSEGV (128+11).
 make_elf "$tmp/segv" 0x10078 0x10000 0x80 0x80 8 03350000
 expect 139 "load fault at pc 0x10078 \\(0x0\\): Segmentation fault" -- user "$tmp/segv"
