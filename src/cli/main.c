@@ -84,39 +84,49 @@ static bool env_push(EnvList *e, char *s)
     return true;
 }
 
-static int cmd_user(int argc, char **argv, bool stats)
+/* Parses the options of 'user' into env and *argv0; returns the index of
+ * PROGRAM, or -1 after reporting a bad command line. */
+static int parse_user_options(int argc, char **argv, EnvList *env, const char **argv0)
 {
-    EnvList env = {0};
-    for (char **p = environ; *p; p++)
-        if (!env_push(&env, *p))
-            return 1;
-    const char *argv0 = NULL;
     int i = 0;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *opt = argv[i];
-        if (strcmp(opt, "--") == 0) {
-            i++;
-            break;
-        }
+        if (strcmp(opt, "--") == 0)
+            return i + 1 < argc ? i + 1 : (bad_usage("%s", "'user' needs a PROGRAM"), -1);
         if (strcmp(opt, "-E") && strcmp(opt, "-U") && strcmp(opt, "-0"))
-            return bad_usage("unknown option '%s' for 'user'", opt);
+            return bad_usage("unknown option '%s' for 'user'", opt), -1;
         if (i + 1 >= argc)
-            return bad_usage("option '%s' needs an argument", opt);
+            return bad_usage("option '%s' needs an argument", opt), -1;
         const char *val = argv[++i];
         if (strcmp(opt, "-0") == 0) {
-            argv0 = val;
+            *argv0 = val;
         } else if (strcmp(opt, "-U") == 0) {
-            env_remove(&env, val, strlen(val));
+            env_remove(env, val, strlen(val));
         } else {
             const char *eq = strchr(val, '=');
             if (!eq)
-                return bad_usage("-E needs VAR=VALUE, got '%s'", val);
-            env_remove(&env, val, (size_t)(eq - val));
-            env_push(&env, (char *)val);
+                return bad_usage("-E needs VAR=VALUE, got '%s'", val), -1;
+            env_remove(env, val, (size_t)(eq - val));
+            if (!env_push(env, (char *)val))
+                return -1;
         }
     }
     if (i >= argc)
-        return bad_usage("%s", "'user' needs a PROGRAM");
+        return bad_usage("%s", "'user' needs a PROGRAM"), -1;
+    return i;
+}
+
+static int cmd_user(int argc, char **argv, bool stats)
+{
+    EnvList env = {0};
+    const char *argv0 = NULL;
+    int status = 2;
+    for (char **p = environ; *p; p++)
+        if (!env_push(&env, *p))
+            goto out;
+    int i = parse_user_options(argc, argv, &env, &argv0);
+    if (i < 0)
+        goto out;
     UserOptions o = {
         .program = argv[i],
         .argc = argc - i,
@@ -126,9 +136,11 @@ static int cmd_user(int argc, char **argv, bool stats)
     };
     if (argv0)
         o.argv[0] = (char *)argv0;
-    int status = user_run(&o);
+    status = user_run(&o);
+    status = status < 0 ? 1 : status;
+out:
     free(env.v);
-    return status < 0 ? 1 : status;
+    return status;
 }
 
 int main(int argc, char **argv)
