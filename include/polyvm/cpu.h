@@ -16,6 +16,7 @@
 
 #include <inttypes.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -33,7 +34,8 @@
     X(STORE_FAULT, "store fault")                                            \
     X(LOAD_MISALIGNED, "misaligned load")                                    \
     X(STORE_MISALIGNED, "misaligned store")                                  \
-    X(HALT, "halt")
+    X(HALT, "halt")                                                          \
+    X(EXIT_REQUEST, "exit request")
 typedef enum CpuException {
 #define X(name, text) CPU_EXCP_##name,
     CPU_EXCEPTIONS(X)
@@ -56,6 +58,10 @@ typedef struct CpuCommon {
     uint64_t insn_pc;         /* PC of the guest instruction being executed */
     int32_t exception;        /* CpuException of the last exit */
     bool flush_pending;       /* drop all translations before the next block */
+    /* Set from other threads or signal handlers to make cpu_exec() return
+     * CPU_EXCP_EXIT_REQUEST at the next block boundary (pending signals,
+     * another thread's munmap). Cleared by cpu_exec() when it returns. */
+    volatile sig_atomic_t exit_request;
     uint64_t exception_aux;   /* faulting address or instruction bits */
     GuestMem *mem;
     const struct FrontendOps *fe;
@@ -85,5 +91,7 @@ bool cpu_fetch_code(CpuCommon *cpu, uint64_t addr, void *buf, unsigned len);
 
 /* Drops every translated block (self-modifying code, fence.i, unmaps). */
 void cpu_flush_code(CpuCommon *cpu);
+/* Async-signal-safe: makes cpu_exec() return at the next block boundary. */
+static inline void cpu_request_exit(CpuCommon *cpu) { cpu->exit_request = 1; }
 
 #endif

@@ -2,8 +2,8 @@
  * Guest program loading (ELF today; Linux Image, bzImage and initrd with
  * system mode).
  *
- * Use: elf_load(path, EM_RISCV, mem, &info, err, sizeof err) maps every
- * PT_LOAD segment of a static executable into guest memory with its
+ * Use: elf_load(path, EM_RISCV, mem, &place, &info, err, sizeof err) maps every
+ * PT_LOAD segment of an executable or shared object into guest memory with its
  * permissions and fills info; on failure it returns a negative errno and
  * err names the file and the cause ("not an ELF file", "ELF for x86-64,
  * expected riscv64", "truncated: segment 2 ends past end of file" ...).
@@ -26,8 +26,16 @@ typedef struct ElfInfo {
     char interp[256];        /* PT_INTERP path, empty for static programs */
 } ElfInfo;
 
-int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, uint64_t dyn_base, ElfInfo *info,
-             char *err, size_t errlen);
+/* Where an ET_DYN image goes: at dyn_base, or, if choose is set, wherever
+ * choose(ctx, span) says (a page-aligned guest address, 0 = no room). */
+typedef struct ElfPlacement {
+    uint64_t dyn_base;
+    uint64_t (*choose)(void *ctx, uint64_t span);
+    void *ctx;
+} ElfPlacement;
+
+int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const ElfPlacement *place,
+             ElfInfo *info, char *err, size_t errlen);
 const char *elf_machine_name(unsigned machine);
 
 #endif

@@ -19,6 +19,7 @@
     X(EXEC, "exec", "each block executed")                                  \
     X(INT, "int", "guest exceptions and interrupts")                        \
     X(MMU, "mmu", "guest page-table walks and faults")                      \
+    X(STRACE, "strace", "every guest system call with its result (user mode)") \
     X(UNIMP, "unimp", "unimplemented features (e.g. unknown syscalls), once each")
 
 typedef enum LogItem {

@@ -3,6 +3,9 @@
  * guest virtual address A lives at host address base + A inside one reserved
  * range, with a per-page permission table so that a guest access to an
  * unmapped or protected page becomes a guest fault, never a host crash.
+ * The host mapping of each page mirrors its guest permissions (execute reads
+ * as read; unmapped is PROT_NONE), so host code that skips the table, like
+ * a JIT's inline access, still faults where the guest would.
  * System mode (soft MMU + TLB) plugs in behind the same cpu_ld/cpu_st calls.
  *
  * Use: guest_mem_init() reserves the range, guest_mem_map() makes pages
@@ -21,6 +24,9 @@
 #define GUEST_PAGE_SIZE (1ull << GUEST_PAGE_BITS)
 
 enum { GUEST_PROT_READ = 1, GUEST_PROT_WRITE = 2, GUEST_PROT_EXEC = 4 };
+/* In page_prot only: the page is mapped (possibly with no access at all), so
+ * an address-space search must not hand it out again. */
+enum { GUEST_PAGE_MAPPED = 8 };
 
 typedef struct GuestMem {
     uint8_t *base;        /* host address of guest address 0 */
@@ -35,6 +41,10 @@ void guest_mem_destroy(GuestMem *m);
 int guest_mem_map(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot);
 int guest_mem_protect(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot);
 int guest_mem_unmap(GuestMem *m, uint64_t addr, uint64_t len);
+/* Maps len bytes of the open file fd at offset into [addr, addr+len), private
+ * (copy on write) or shared as mmap's MAP_PRIVATE/MAP_SHARED. */
+int guest_mem_map_file(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot, bool shared, int fd,
+                       uint64_t offset);
 
 /* true if every byte of [addr, addr+len) has all the bits of prot */
 static inline bool guest_mem_check(const GuestMem *m, uint64_t addr, uint64_t len, unsigned prot)

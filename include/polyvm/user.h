@@ -6,9 +6,8 @@
  * shell would see (the program's exit code, or 128+N for death by signal N)
  * or -1 after printing why the program could not be started.
  *
- * Today this is the minimal runner the foundation needs (static ELF, a stack
- * with argv/envp/auxv, write/writev/exit); the Linux user-mode issue grows
- * it into the full syscall layer.
+ * Static and dynamic riscv64 programs run, with threads, signals, fork and
+ * execve; docs/user-mode.md describes the design and lists the syscalls.
  */
 #ifndef POLYVM_USER_H
 #define POLYVM_USER_H
@@ -21,6 +20,9 @@ typedef struct UserOptions {
     char **argv;              /* guest argv; argv[0] may differ from program (-0) */
     char **envp;              /* guest environment, NULL-terminated */
     bool print_stats;
+    const char *sysroot;      /* -L / QEMU_LD_PREFIX, or NULL */
+    char **global_args;       /* polyvm's options before 'user' (for execve) */
+    int nglobal_args;
 } UserOptions;
 
 int user_run(const UserOptions *opts);

@@ -1,7 +1,7 @@
 /*
  * polyvm command line: global options, then a sub-command.
  *
- *   polyvm [-d items] [-D file] user [-E VAR=VALUE] [-U VAR] [-0 ARGV0] PROGRAM [ARGS...]
+ *   polyvm [-d items] [-D file] user [-L DIR] [-E VAR=VALUE] [-U VAR] [-0 ARGV0] PROGRAM [ARGS...]
  *
  * Options follow QEMU's habits where a QEMU user would expect them. Every
  * bad invocation prints one clear line and exits with status 2; a program
@@ -35,6 +35,8 @@ static void usage(FILE *out)
             "  -V, --version            show the version and exit\n"
             "\n"
             "Options of 'user' (as qemu-user):\n"
+            "  -L DIR                   sysroot: the ELF interpreter and absolute paths are looked\n"
+            "                           up in DIR first (default: $QEMU_LD_PREFIX)\n"
             "  -E VAR=VALUE             set VAR in the guest environment\n"
             "  -U VAR                   remove VAR from the guest environment\n"
             "  -0 ARGV0                 use ARGV0 as the program's argv[0]\n"
@@ -86,20 +88,22 @@ static bool env_push(EnvList *e, char *s)
 
 /* Parses the options of 'user' into env and *argv0; returns the index of
  * PROGRAM, or -1 after reporting a bad command line. */
-static int parse_user_options(int argc, char **argv, EnvList *env, const char **argv0)
+static int parse_user_options(int argc, char **argv, EnvList *env, const char **argv0, const char **sysroot)
 {
     int i = 0;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *opt = argv[i];
         if (strcmp(opt, "--") == 0)
             return i + 1 < argc ? i + 1 : (bad_usage("%s", "'user' needs a PROGRAM"), -1);
-        if (strcmp(opt, "-E") && strcmp(opt, "-U") && strcmp(opt, "-0"))
+        if (strcmp(opt, "-E") && strcmp(opt, "-U") && strcmp(opt, "-0") && strcmp(opt, "-L"))
             return bad_usage("unknown option '%s' for 'user'", opt), -1;
         if (i + 1 >= argc)
             return bad_usage("option '%s' needs an argument", opt), -1;
         const char *val = argv[++i];
         if (strcmp(opt, "-0") == 0) {
             *argv0 = val;
+        } else if (strcmp(opt, "-L") == 0) {
+            *sysroot = val;
         } else if (strcmp(opt, "-U") == 0) {
             env_remove(env, val, strlen(val));
         } else {
@@ -116,15 +120,18 @@ static int parse_user_options(int argc, char **argv, EnvList *env, const char **
     return i;
 }
 
-static int cmd_user(int argc, char **argv, bool stats)
+/* global_args: the options before 'user', kept so that a guest execve can
+ * start polyvm again the same way */
+static int cmd_user(int argc, char **argv, bool stats, char **global_args, int nglobal_args)
 {
     EnvList env = {0};
     const char *argv0 = NULL;
+    const char *sysroot = getenv("QEMU_LD_PREFIX");
     int status = 2;
     for (char **p = environ; *p; p++)
         if (!env_push(&env, *p))
             goto out;
-    int i = parse_user_options(argc, argv, &env, &argv0);
+    int i = parse_user_options(argc, argv, &env, &argv0, &sysroot);
     if (i < 0)
         goto out;
     UserOptions o = {
@@ -133,6 +140,9 @@ static int cmd_user(int argc, char **argv, bool stats)
         .argv = &argv[i],
         .envp = env.v,
         .print_stats = stats,
+        .sysroot = sysroot && *sysroot ? sysroot : NULL,
+        .global_args = global_args,
+        .nglobal_args = nglobal_args,
     };
     if (argv0)
         o.argv[0] = (char *)argv0;
@@ -187,6 +197,6 @@ int main(int argc, char **argv)
         return 2;
     }
     if (!strcmp(argv[i], "user"))
-        return cmd_user(argc - i - 1, argv + i + 1, stats);
+        return cmd_user(argc - i - 1, argv + i + 1, stats, argv + 1, i - 1);
     return bad_usage("unknown command '%s'", argv[i]);
 }

@@ -109,6 +109,11 @@ int cpu_exec(CpuCommon *cpu)
     if (sigsetjmp(cpu->jmp, 0))
         return cpu->exception;
     for (;;) {
+        if (cpu->exit_request) {
+            cpu->exit_request = 0;
+            cpu->exception = CPU_EXCP_EXIT_REQUEST;
+            return CPU_EXCP_EXIT_REQUEST;
+        }
         if (cpu->flush_pending) {
             tb_cache_flush(cpu->tbs);
             cpu->flush_pending = false;

@@ -10,6 +10,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -46,19 +47,62 @@ static unsigned prot_of(uint32_t flags)
            ((flags & PF_X) ? GUEST_PROT_EXEC : 0);
 }
 
+/* Segments may share a page (the end of text and the start of data in a
+ * tightly linked file): such a page keeps what is already there and gets
+ * the union of both permissions, as the kernel's loader gives it. */
 static int map_segment(GuestMem *mem, const uint8_t *image, const GElf_Phdr *ph, uint64_t bias)
 {
     uint64_t start = (ph->p_vaddr + bias) & ~(GUEST_PAGE_SIZE - 1);
     uint64_t end = ph->p_vaddr + bias + ph->p_memsz;
-    int r = guest_mem_map(mem, start, end - start, GUEST_PROT_READ | GUEST_PROT_WRITE);
+    uint64_t first = start >> GUEST_PAGE_BITS, npages = (end - start + GUEST_PAGE_SIZE - 1) >> GUEST_PAGE_BITS;
+    uint8_t old_first = mem->page_prot[first], old_last = mem->page_prot[first + npages - 1];
+    int r = 0;
+    uint64_t run = 0;   /* pages of the current run of fresh pages */
+    for (uint64_t i = 0; i <= npages && !r; i++) {
+        bool mapped = i < npages && (mem->page_prot[first + i] & GUEST_PAGE_MAPPED);
+        if (i < npages && !mapped) {
+            run++;
+            continue;
+        }
+        if (run)
+            r = guest_mem_map(mem, (first + i - run) << GUEST_PAGE_BITS, run << GUEST_PAGE_BITS,
+                              GUEST_PROT_READ | GUEST_PROT_WRITE);
+        run = 0;
+        if (mapped && !r)
+            r = guest_mem_protect(mem, (first + i) << GUEST_PAGE_BITS, GUEST_PAGE_SIZE,
+                                  GUEST_PROT_READ | GUEST_PROT_WRITE);
+    }
     if (r)
         return r;
     memcpy(mem->base + ph->p_vaddr + bias, image + ph->p_offset, ph->p_filesz);
-    return guest_mem_protect(mem, start, end - start, prot_of(ph->p_flags));
+    unsigned prot = prot_of(ph->p_flags);
+    r = guest_mem_protect(mem, start, end - start, prot);
+    if (!r && (old_first & GUEST_PAGE_MAPPED))
+        r = guest_mem_protect(mem, start, GUEST_PAGE_SIZE, (old_first | prot) & ~GUEST_PAGE_MAPPED);
+    if (!r && (old_last & GUEST_PAGE_MAPPED))
+        r = guest_mem_protect(mem, (first + npages - 1) << GUEST_PAGE_BITS, GUEST_PAGE_SIZE,
+                              (old_last | prot) & ~GUEST_PAGE_MAPPED);
+    return r;
 }
 
-int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, uint64_t dyn_base, ElfInfo *info,
-             char *err, size_t errlen)
+/* Extent [lo, hi) of the PT_LOAD segments before relocation; hi = 0 if none. */
+static void load_extent(Elf *elf, size_t phnum, uint64_t *lo, uint64_t *hi)
+{
+    *lo = UINT64_MAX;
+    *hi = 0;
+    for (size_t i = 0; i < phnum; i++) {
+        GElf_Phdr ph;
+        if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD || ph.p_vaddr + ph.p_memsz < ph.p_vaddr)
+            continue;
+        if ((ph.p_vaddr & ~(GUEST_PAGE_SIZE - 1)) < *lo)
+            *lo = ph.p_vaddr & ~(GUEST_PAGE_SIZE - 1);
+        if (ph.p_vaddr + ph.p_memsz > *hi)
+            *hi = ph.p_vaddr + ph.p_memsz;
+    }
+}
+
+int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const ElfPlacement *place,
+             ElfInfo *info, char *err, size_t errlen)
 {
     memset(info, 0, sizeof(*info));
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -99,7 +143,21 @@ int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, uint64_
         rc = fail(err, errlen, -ENOEXEC, path, "truncated or missing program headers");
         goto out;
     }
-    uint64_t bias = eh.e_type == ET_DYN ? dyn_base : 0;
+    uint64_t bias = 0;
+    if (eh.e_type == ET_DYN) {
+        bias = place->dyn_base;
+        uint64_t lo, hi;
+        load_extent(elf, phnum, &lo, &hi);
+        if (place->choose && hi > lo) {
+            uint64_t at = place->choose(place->ctx, hi - lo);
+            if (!at) {
+                rc = fail(err, errlen, -ENOMEM, path, "no room for %llu bytes in the guest address space",
+                          (unsigned long long)(hi - lo));
+                goto out;
+            }
+            bias = at - lo;
+        }
+    }
     info->lowest_addr = UINT64_MAX;
     for (size_t i = 0; i < phnum; i++) {
         GElf_Phdr ph;

@@ -1,7 +1,9 @@
 /*
  * User-mode guest memory: one reserved host range plus a page permission
- * table (see polyvm/mem.h). Pages are backed lazily by the kernel
- * (MAP_NORESERVE), so a large guest range costs nothing until touched.
+ * table (see polyvm/mem.h). The range is reserved PROT_NONE and
+ * MAP_NORESERVE, so a large guest range costs nothing until mapped; each
+ * mapping replaces part of it with MAP_FIXED and host permissions that
+ * mirror the guest's.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,7 +18,7 @@ int guest_mem_init(GuestMem *m, uint64_t size)
     size = (size + GUEST_PAGE_SIZE - 1) & ~(GUEST_PAGE_SIZE - 1);
     if (size == 0)
         return -EINVAL;
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *p = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
         return -errno;
     m->page_prot = calloc(size >> GUEST_PAGE_BITS, 1);
@@ -46,19 +48,42 @@ static int page_range(const GuestMem *m, uint64_t addr, uint64_t len, uint64_t *
     return 0;
 }
 
-int guest_mem_map(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot)
+static int host_prot(unsigned prot)
+{
+    return ((prot & (GUEST_PROT_READ | GUEST_PROT_EXEC)) ? PROT_READ : 0) |
+           ((prot & GUEST_PROT_WRITE) ? PROT_READ | PROT_WRITE : 0);
+}
+
+static void set_table(GuestMem *m, uint64_t first, uint64_t end, unsigned value)
+{
+    memset(m->page_prot + first, (int)value, end - first);
+}
+
+static int map_pages(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot, int flags, int fd,
+                     uint64_t offset)
 {
     uint64_t first, end;
     int r = page_range(m, addr, len, &first, &end);
     if (r)
         return r;
-    /* fresh anonymous pages read as zero, as mmap promises the guest */
-    uint8_t *start = m->base + (first << GUEST_PAGE_BITS);
-    size_t bytes = (end - first) << GUEST_PAGE_BITS;
-    if (madvise(start, bytes, MADV_DONTNEED) != 0)
-        memset(start, 0, bytes);
-    memset(m->page_prot + first, (int)prot, end - first);
+    void *want = m->base + (first << GUEST_PAGE_BITS);
+    void *got = mmap(want, (end - first) << GUEST_PAGE_BITS, host_prot(prot), flags | MAP_FIXED, fd, (off_t)offset);
+    if (got == MAP_FAILED)
+        return -errno;
+    set_table(m, first, end, prot | GUEST_PAGE_MAPPED);
     return 0;
+}
+
+int guest_mem_map(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot)
+{
+    /* a fresh anonymous mapping reads as zero, as mmap promises the guest */
+    return map_pages(m, addr, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+}
+
+int guest_mem_map_file(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot, bool shared, int fd,
+                       uint64_t offset)
+{
+    return map_pages(m, addr, len, prot, shared ? MAP_SHARED : MAP_PRIVATE, fd, offset);
 }
 
 int guest_mem_protect(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot)
@@ -67,7 +92,9 @@ int guest_mem_protect(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot)
     int r = page_range(m, addr, len, &first, &end);
     if (r)
         return r;
-    memset(m->page_prot + first, (int)prot, end - first);
+    if (mprotect(m->base + (first << GUEST_PAGE_BITS), (end - first) << GUEST_PAGE_BITS, host_prot(prot)) != 0)
+        return -errno;
+    set_table(m, first, end, prot | GUEST_PAGE_MAPPED);
     return 0;
 }
 
@@ -77,7 +104,11 @@ int guest_mem_unmap(GuestMem *m, uint64_t addr, uint64_t len)
     int r = page_range(m, addr, len, &first, &end);
     if (r)
         return r;
-    memset(m->page_prot + first, 0, end - first);
-    madvise(m->base + (first << GUEST_PAGE_BITS), (end - first) << GUEST_PAGE_BITS, MADV_DONTNEED);
+    /* back to reserved: no access, no memory, nothing another mmap can hit */
+    void *p = mmap(m->base + (first << GUEST_PAGE_BITS), (end - first) << GUEST_PAGE_BITS, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+    if (p == MAP_FAILED)
+        return -errno;
+    set_table(m, first, end, 0);
     return 0;
 }

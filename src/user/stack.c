@@ -2,15 +2,20 @@
  * The initial process stack of a Linux program, as the kernel's ELF loader
  * lays it out: argc, argv pointers, NULL, envp pointers, NULL, auxv pairs,
  * AT_NULL, then the strings and the 16 AT_RANDOM bytes above them.
+ * AT_BASE is the interpreter's load bias for dynamic programs; AT_HWCAP has
+ * the ISA letters the front end implements (RV64IMAFDC).
  */
 #include <elf.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #include "user-internal.h"
 
-#define STACK_TOP 0xf0000000ull
-#define STACK_SIZE (8ull << 20)
+/* AT_HWCAP on riscv: one bit per single-letter extension ('a' = bit 0). */
+#define HWCAP_LETTER(c) (1ull << ((c) - 'a'))
+#define RV_HWCAP (HWCAP_LETTER('i') | HWCAP_LETTER('m') | HWCAP_LETTER('a') | HWCAP_LETTER('f') | \
+                  HWCAP_LETTER('d') | HWCAP_LETTER('c'))
 
 static bool push_bytes(UserProcess *p, uint64_t *sp, const void *data, size_t len)
 {
@@ -24,9 +29,9 @@ static bool push_bytes(UserProcess *p, uint64_t *sp, const void *data, size_t le
 
 uint64_t user_setup_stack(UserProcess *p, int argc, char **argv, char **envp, const char *execfn)
 {
-    if (guest_mem_map(&p->mem, STACK_TOP - STACK_SIZE, STACK_SIZE, GUEST_PROT_READ | GUEST_PROT_WRITE))
+    if (guest_mem_map(&p->mem, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE, GUEST_PROT_READ | GUEST_PROT_WRITE))
         return 0;
-    uint64_t sp = STACK_TOP;
+    uint64_t sp = USER_STACK_TOP;
     int envc = 0;
     while (envp && envp[envc])
         envc++;
@@ -52,8 +57,9 @@ uint64_t user_setup_stack(UserProcess *p, int argc, char **argv, char **envp, co
 
     uint64_t auxv[][2] = {
         {AT_PHDR, p->elf.phdr_addr}, {AT_PHENT, p->elf.phent}, {AT_PHNUM, p->elf.phnum},
-        {AT_PAGESZ, GUEST_PAGE_SIZE}, {AT_BASE, 0}, {AT_FLAGS, 0}, {AT_ENTRY, p->elf.entry},
-        {AT_UID, 0}, {AT_EUID, 0}, {AT_GID, 0}, {AT_EGID, 0}, {AT_SECURE, 0},
+        {AT_PAGESZ, GUEST_PAGE_SIZE}, {AT_BASE, p->interp.entry ? p->interp.load_bias : 0}, {AT_FLAGS, 0},
+        {AT_ENTRY, p->elf.entry}, {AT_UID, getuid()}, {AT_EUID, geteuid()}, {AT_GID, getgid()},
+        {AT_EGID, getegid()}, {AT_SECURE, 0}, {AT_HWCAP, RV_HWCAP},
         {AT_CLKTCK, 100}, {AT_RANDOM, random_addr}, {AT_EXECFN, execfn_addr}, {AT_NULL, 0},
     };
     size_t nwords = 1 + (size_t)argc + 1 + (size_t)envc + 1 + 2 * (sizeof auxv / sizeof auxv[0]);

@@ -71,7 +71,7 @@ static int direct_setup(DirectCtx *c)
     if (!err)
         err = guest_mem_map(&c->mem, RVG_DATA_BASE, RVG_DATA_SIZE, GUEST_PROT_READ | GUEST_PROT_WRITE);
     if (!err)
-        err = guest_mem_map(&c->mem, RVG_CODE_BASE, GUEST_PAGE_SIZE, GUEST_PROT_READ | GUEST_PROT_EXEC);
+        err = guest_mem_map(&c->mem, RVG_CODE_BASE, GUEST_PAGE_SIZE, GUEST_PROT_READ | GUEST_PROT_WRITE | GUEST_PROT_EXEC);
     if (err) {
         fprintf(stderr, "polyvm runner: guest memory set-up failed: %s\n", strerror(-err));
         return -1;

@@ -1,0 +1,4 @@
+/*
+ * signal-frame: being written (issue 3).
+ */
+#include "user-internal.h"

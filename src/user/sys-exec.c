@@ -1,0 +1,4 @@
+/*
+ * sys-exec: being written (issue 3).
+ */
+#include "user-internal.h"

@@ -1,0 +1,4 @@
+/*
+ * sys-futex: being written (issue 3).
+ */
+#include "user-internal.h"

@@ -1,0 +1,4 @@
+/*
+ * sys-net: being written (issue 3).
+ */
+#include "user-internal.h"

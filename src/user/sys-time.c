@@ -1,0 +1,4 @@
+/*
+ * sys-time: being written (issue 3).
+ */
+#include "user-internal.h"
