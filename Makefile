@@ -2,11 +2,15 @@
 #   make run    install what is missing, build, fetch guest material, run the demo
 #   make test   the same set-up, then the whole test suite in a plain (gcc) and
 #               a sanitizer (clang, ASan+UBSan) build; ends with "N passed, N failed"
-#   make bench  benchmarks (ratios printed; never pass/fail on time)
+#   make bench  benchmarks: native vs qemu-riscv64 vs polyvm, best of
+#               BENCH_RUNS, for each engine in BENCH_ENGINES (ratios printed;
+#               never pass/fail on time)
 #   make soak   long randomized differential runs
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 MESON_TEST  = meson test --print-errorlogs --num-processes 2
+BENCH_ENGINES ?= interp
+BENCH_RUNS    ?= 3
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
 .PHONY: all deps guest-kit build build-asan run test bench soak clean
@@ -41,8 +45,8 @@ test: build build-asan guest-kit
 	python3 scripts/test-summary.py $(BUILD) $(ASAN_BUILD); \
 	exit $$status
 
-bench: build
-	@bash bench/run.sh $(BUILD)/polyvm
+bench: build guest-kit
+	@bash bench/run.sh --engines $(BENCH_ENGINES) --runs $(BENCH_RUNS) $(BUILD)/polyvm
 
 soak: build
 	$(BUILD)/tests/diff/rv64-unicorn-diff --count 1000000

@@ -27,6 +27,9 @@ enum { GUEST_PROT_READ = 1, GUEST_PROT_WRITE = 2, GUEST_PROT_EXEC = 4 };
 /* In page_prot only: the page is mapped (possibly with no access at all), so
  * an address-space search must not hand it out again. */
 enum { GUEST_PAGE_MAPPED = 8 };
+/* In page_prot only: backed by a file or shared memory (user-mode mmap), so
+ * growing it in place by mapping fresh anonymous pages would be wrong. */
+enum { GUEST_PAGE_FILE = 16 };
 
 typedef struct GuestMem {
     uint8_t *base;        /* host address of guest address 0 */
@@ -41,8 +44,13 @@ void guest_mem_destroy(GuestMem *m);
 int guest_mem_map(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot);
 int guest_mem_protect(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot);
 int guest_mem_unmap(GuestMem *m, uint64_t addr, uint64_t len);
+/* Moves the mapping [old, old+old_len) to [new, new+new_len) keeping its
+ * contents and backing (as mremap); the old range becomes unmapped. */
+int guest_mem_move(GuestMem *m, uint64_t old, uint64_t old_len, uint64_t new, uint64_t new_len);
 /* Maps len bytes of the open file fd at offset into [addr, addr+len), private
- * (copy on write) or shared as mmap's MAP_PRIVATE/MAP_SHARED. */
+ * (copy on write) or shared as mmap's MAP_PRIVATE/MAP_SHARED; fd < 0 maps
+ * anonymous memory (shared anonymous memory survives fork as shared). The
+ * pages are marked GUEST_PAGE_FILE. */
 int guest_mem_map_file(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot, bool shared, int fd,
                        uint64_t offset);
 

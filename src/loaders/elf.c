@@ -138,7 +138,7 @@ int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const E
         goto out;
     }
     size_t phnum;
-    if (elf_getphdrnum(elf, &phnum) != 0 || phnum == 0 || !image ||
+    if (elf_getphdrnum(elf, &phnum) != 0 || phnum == 0 || !image || eh.e_phentsize != sizeof(Elf64_Phdr) ||
         eh.e_phoff > image_size || phnum * (uint64_t)eh.e_phentsize > image_size - eh.e_phoff) {
         rc = fail(err, errlen, -ENOEXEC, path, "truncated or missing program headers");
         goto out;

@@ -59,7 +59,24 @@ static void set_table(GuestMem *m, uint64_t first, uint64_t end, unsigned value)
     memset(m->page_prot + first, (int)value, end - first);
 }
 
-static int map_pages(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot, int flags, int fd,
+/* changes permissions but keeps the MAPPED and FILE marks of each page */
+static void set_table_prot(GuestMem *m, uint64_t first, uint64_t end, unsigned prot)
+{
+    for (uint64_t i = first; i < end; i++)
+        m->page_prot[i] = (uint8_t)((m->page_prot[i] & GUEST_PAGE_FILE) | prot | GUEST_PAGE_MAPPED);
+}
+
+static int reserve(GuestMem *m, uint64_t first, uint64_t end)
+{
+    void *p = mmap(m->base + (first << GUEST_PAGE_BITS), (end - first) << GUEST_PAGE_BITS, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+    if (p == MAP_FAILED)
+        return -errno;
+    set_table(m, first, end, 0);
+    return 0;
+}
+
+static int map_pages(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot, unsigned marks, int flags, int fd,
                      uint64_t offset)
 {
     uint64_t first, end;
@@ -70,20 +87,21 @@ static int map_pages(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot, in
     void *got = mmap(want, (end - first) << GUEST_PAGE_BITS, host_prot(prot), flags | MAP_FIXED, fd, (off_t)offset);
     if (got == MAP_FAILED)
         return -errno;
-    set_table(m, first, end, prot | GUEST_PAGE_MAPPED);
+    set_table(m, first, end, prot | marks | GUEST_PAGE_MAPPED);
     return 0;
 }
 
 int guest_mem_map(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot)
 {
     /* a fresh anonymous mapping reads as zero, as mmap promises the guest */
-    return map_pages(m, addr, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return map_pages(m, addr, len, prot, 0, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 }
 
 int guest_mem_map_file(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot, bool shared, int fd,
                        uint64_t offset)
 {
-    return map_pages(m, addr, len, prot, shared ? MAP_SHARED : MAP_PRIVATE, fd, offset);
+    int flags = (shared ? MAP_SHARED : MAP_PRIVATE) | (fd < 0 ? MAP_ANONYMOUS : 0);
+    return map_pages(m, addr, len, prot, GUEST_PAGE_FILE, flags, fd, offset);
 }
 
 int guest_mem_protect(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot)
@@ -94,7 +112,7 @@ int guest_mem_protect(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot)
         return r;
     if (mprotect(m->base + (first << GUEST_PAGE_BITS), (end - first) << GUEST_PAGE_BITS, host_prot(prot)) != 0)
         return -errno;
-    set_table(m, first, end, prot | GUEST_PAGE_MAPPED);
+    set_table_prot(m, first, end, prot);
     return 0;
 }
 
@@ -105,10 +123,25 @@ int guest_mem_unmap(GuestMem *m, uint64_t addr, uint64_t len)
     if (r)
         return r;
     /* back to reserved: no access, no memory, nothing another mmap can hit */
-    void *p = mmap(m->base + (first << GUEST_PAGE_BITS), (end - first) << GUEST_PAGE_BITS, PROT_NONE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+    return reserve(m, first, end);
+}
+
+int guest_mem_move(GuestMem *m, uint64_t old, uint64_t old_len, uint64_t new, uint64_t new_len)
+{
+    uint64_t of, oe, nf, ne;
+    int r = page_range(m, old, old_len, &of, &oe);
+    if (!r)
+        r = page_range(m, new, new_len, &nf, &ne);
+    if (r)
+        return r;
+    uint8_t marks = m->page_prot[of];
+    /* MREMAP_FIXED replaces the reservation at the target in one step */
+    void *p = mremap(m->base + (of << GUEST_PAGE_BITS), (oe - of) << GUEST_PAGE_BITS, (ne - nf) << GUEST_PAGE_BITS,
+                     MREMAP_MAYMOVE | MREMAP_FIXED, m->base + (nf << GUEST_PAGE_BITS));
     if (p == MAP_FAILED)
         return -errno;
-    set_table(m, first, end, 0);
-    return 0;
+    /* the moved range keeps the first page's permissions and backing, as
+     * mremap requires one mapping; the source is a hole now: reserve it */
+    set_table(m, nf, ne, marks);
+    return reserve(m, of, oe);
 }

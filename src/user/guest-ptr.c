@@ -53,17 +53,16 @@ long user_string(UserThread *t, uint64_t addr, char *buf, size_t size)
     return -ENAMETOOLONG;
 }
 
-static bool is_proc_self_exe(UserProcess *p, const char *path)
+bool user_is_proc_self_exe(const char *path)
 {
     char self[64];
     snprintf(self, sizeof self, "/proc/%d/exe", (int)getpid());
-    (void)p;
     return !strcmp(path, "/proc/self/exe") || !strcmp(path, "/proc/thread-self/exe") || !strcmp(path, self);
 }
 
 void user_map_path(UserProcess *p, const char *path, char *out, size_t size)
 {
-    if (is_proc_self_exe(p, path)) {
+    if (user_is_proc_self_exe(path)) {
         snprintf(out, size, "%s", p->exe_path);
         return;
     }

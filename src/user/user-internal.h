@@ -69,6 +69,9 @@ typedef struct UserThread {
     bool syscall_restart;           /* the last syscall returned -USER_ERESTARTSYS */
     bool exited;
     int exit_status;
+    /* execve's copy of the new image's argv/envp: a vfork child shares the
+     * parent's heap, so after its exec the parent frees this (sys-clone.c) */
+    void *exec_scratch;
     struct UserThread *next;        /* in proc->threads */
 } UserThread;
 
@@ -129,6 +132,12 @@ long user_string(UserThread *t, uint64_t addr, char *buf, size_t size);
  * are tried inside the sysroot first (as qemu-user's -L), /proc/self/exe is
  * the guest program. Returns 0 or a negative errno. */
 int user_path(UserThread *t, uint64_t addr, char *out, size_t size);
+/* Opens the guest's own /proc/self/{cmdline,maps} (proc-self.c): an fd,
+ * -errno, or USER_NOT_SPECIAL for any other path. */
+#define USER_NOT_SPECIAL (-100000)
+int user_open_proc_self(UserThread *t, const char *guest_path, int flags);
+/* true for the guest's names of its own executable (/proc/self/exe ...) */
+bool user_is_proc_self_exe(const char *path);
 /* The same mapping for a path already in host memory. */
 void user_map_path(UserProcess *p, const char *path, char *out, size_t size);
 /* Copies between guest and host memory; 0 or -EFAULT. */
@@ -174,5 +183,15 @@ void user_signals_deliver(UserThread *t);
 void user_signal_fault(UserThread *t, int sig, int code, uint64_t addr, const char *what);
 /* Queues sig for t (from kill/tgkill to itself, or a fault). */
 void user_signal_queue(UserThread *t, int sig, const GuestSiginfo *info);
+/* The runner calls these when a thread starts and stops running guest
+ * code: the host thread's signal mask follows the guest's, then blocks all. */
+void user_signals_thread_start(UserThread *t);
+void user_signals_thread_end(UserThread *t);
+/* For syscalls that wait with a temporary mask (rt_sigsuspend, ppoll,
+ * pselect6, epoll_pwait): sets t's blocked mask to mask until the next
+ * signal delivery, which saves the previous mask in the handler's frame
+ * (restored by rt_sigreturn) or, if no handler runs, restores it right
+ * after the syscall. Call it before the user_safe_syscall wait. */
+void user_sigmask_temporary(UserThread *t, uint64_t mask);
 
 #endif

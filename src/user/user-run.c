@@ -45,6 +45,7 @@ static void handle_syscall(UserThread *t)
 int user_thread_loop(UserThread *t)
 {
     user_current = t;
+    user_signals_thread_start(t);
     RvCpu *cpu = t->cpu;
     while (!t->exited) {
         int excp = cpu_exec(&cpu->common);
@@ -71,6 +72,7 @@ int user_thread_loop(UserThread *t)
         if (!t->exited)
             user_signals_deliver(t);
     }
+    user_signals_thread_end(t);
     return t->exit_status;
 }
 

@@ -55,7 +55,7 @@ bool log_parse_mask(const char *list, unsigned *mask)
 
 bool log_set_file(const char *path)
 {
-    FILE *f = fopen(path, "w");
+    FILE *f = fopen(path, "we");
     if (!f) {
         fprintf(stderr, "polyvm: cannot open log file '%s': %s\n", path, strerror(errno));
         return false;
