@@ -52,10 +52,10 @@ best_of() {
 # Sizes: each program takes a few seconds under polyvm's interpreter.
 # name: command-line arguments
 programs=(
-    "crc 200"
-    "list 100000 300"
-    "sort 200000 5"
-    "nbody 100000"
+    "crc 400"
+    "list 100000 600"
+    "sort 200000 10"
+    "nbody 200000"
 )
 
 header="program native_s qemu_s"
@@ -123,10 +123,10 @@ for spec in "${programs[@]}"; do
         "$dir/rv64-$name" "${argv[@]}"
 done
 
-# Debian's xz -6 on 64 KiB of generated data: riscv64 xz from the guest kit
+# Debian's xz -6 on 128 KiB of generated data: riscv64 xz from the guest kit
 # under qemu and polyvm, the host's xz natively. Same bytes out.
 if [ -n "${POLYVM_RV64_XZ:-}" ] && [ -x "$POLYVM_RV64_XZ" ] && command -v xz >/dev/null; then
-    python3 "$here/../tests/user/gen-data.py" 7 65536 >"$tmp/xz-in"
+    python3 "$here/../tests/user/gen-data.py" 7 131072 >"$tmp/xz-in"
     run_row "xz-6" xz -T1 -6 -c "$tmp/xz-in" -- -L "$POLYVM_RV64_SYSROOT" "$POLYVM_RV64_XZ" -T1 -6 -c "$tmp/xz-in" -- \
         -L "$POLYVM_RV64_SYSROOT" "$POLYVM_RV64_XZ" -T1 -6 -c "$tmp/xz-in"
 else

@@ -58,7 +58,7 @@ int guest_mem_map_file(GuestMem *m, uint64_t addr, uint64_t len, unsigned prot, 
 static inline bool guest_mem_check(const GuestMem *m, uint64_t addr, uint64_t len, unsigned prot)
 {
     if (len == 0)
-        return true;
+        return addr <= m->size;   /* an empty range still needs a real address */
     if (addr >= m->size || len > m->size - addr)
         return false;
     uint64_t first = addr >> GUEST_PAGE_BITS, last = (addr + len - 1) >> GUEST_PAGE_BITS;

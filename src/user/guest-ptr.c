@@ -38,6 +38,17 @@ int user_copy_out(UserThread *t, uint64_t dst, const void *src, size_t len)
     return 0;
 }
 
+int user_copy_in_opt(UserThread *t, void *dst, uint64_t src, size_t len, void **host)
+{
+    *host = NULL;
+    if (!src)
+        return 0;
+    if (user_copy_in(t, dst, src, len))
+        return -EFAULT;
+    *host = dst;
+    return 0;
+}
+
 long user_string(UserThread *t, uint64_t addr, char *buf, size_t size)
 {
     const GuestMem *m = &t->proc->mem;

@@ -174,27 +174,26 @@ static const char *sync_signal_name(int sig)
     }
 }
 
-/* polyvm itself faulted: say so, whatever the guest's disposition */
+/* polyvm itself faulted: say so, whatever the guest's disposition. A fault
+ * on guest memory is the guest's doing that no check caught (a file
+ * mapping read past the end of its file gives SIGBUS): name the guest
+ * address; anything else is a polyvm bug. */
 static void report_host_fault(int sig, const siginfo_t *si, const ucontext_t *uc)
 {
     char msg[256], *p = msg;
     uintptr_t addr = (uintptr_t)si->si_addr;
-    p = put_str(p, "polyvm: internal error: host ");
+    UserThread *t = user_current;
+    bool guest = t && addr - (uintptr_t)t->proc->mem.base < t->proc->mem.size;
+    p = put_str(p, guest ? "polyvm: host " : "polyvm: internal error: host ");
     p = put_str(p, sync_signal_name(sig));
-    p = put_str(p, " at address ");
-    p = put_hex(p, addr);
+    p = put_str(p, guest ? " on guest memory at " : " at address ");
+    p = put_hex(p, guest ? addr - (uintptr_t)t->proc->mem.base : addr);
 #if defined(__x86_64__)
     p = put_str(p, ", host pc ");
     p = put_hex(p, (uint64_t)uc->uc_mcontext.gregs[REG_RIP]);
 #else
     (void)uc;
 #endif
-    UserThread *t = user_current;
-    if (t && addr - (uintptr_t)t->proc->mem.base < t->proc->mem.size) {
-        p = put_str(p, " (guest address ");
-        p = put_hex(p, addr - (uintptr_t)t->proc->mem.base);
-        p = put_str(p, ")");
-    }
     p = put_str(p, "\n");
     ssize_t ignored = write(STDERR_FILENO, msg, (size_t)(p - msg));
     (void)ignored;
@@ -208,12 +207,13 @@ static void host_sync_handler(int sig, siginfo_t *si, void *uc)
     }
     report_host_fault(sig, si, uc);
     HostKernelSigaction prev = previous_sync_action[sig];
-    if (prev.handler == (uintptr_t)SIG_IGN)
+    bool own_handler = prev.handler != (uintptr_t)SIG_DFL && prev.handler != (uintptr_t)SIG_IGN;
+    if (!own_handler)
         prev = host_action((uintptr_t)SIG_DFL, 0);
     host_sigaction(sig, &prev, NULL);
-    /* the faulting instruction runs again and faults into prev; a trap
-     * does not repeat itself, so send it */
-    if (sig == SIGTRAP)
+    /* A handler found at start-up (a sanitizer's) gets the fault again when
+     * the instruction reruns; otherwise die of it as soon as this returns. */
+    if (!own_handler)
         syscall(SYS_tgkill, getpid(), gettid(), sig);
 }
 

@@ -305,7 +305,9 @@ static void *thread_main(void *arg)
     if (still_listed(t))
         user_exit_group(t, status);
     user_current = NULL;
+    uint32_t *joiner_word = user_child_tid_word(t);
     user_thread_free(t);
+    user_release_child_tid(joiner_word);
     return NULL;
 }
 

@@ -152,45 +152,22 @@ int64_t sys_close_range(SYSCALL_ARGS)
 
 /* ---- read and write ---- */
 
-int64_t sys_read(SYSCALL_ARGS)
+/* read, write, pread64 and pwrite64 share one shape: (fd, buf, len, pos);
+ * the host ignores pos for the first two, so it can always be passed. */
+static int64_t buffer_io(UserThread *t, const uint64_t *a, long host_nr, unsigned prot)
 {
     uint64_t len = a[2];
     void *buf;
-    int r = io_buffer(t, a[1], &len, GUEST_PROT_WRITE, &buf);
+    int r = io_buffer(t, a[1], &len, prot, &buf);
     if (r)
         return r;
-    return user_safe_syscall(t, SYS_read, (long)a[0], (long)buf, (long)len, 0, 0, 0);
+    return user_safe_syscall(t, host_nr, (long)a[0], (long)buf, (long)len, (long)a[3], 0, 0);
 }
 
-int64_t sys_write(SYSCALL_ARGS)
-{
-    uint64_t len = a[2];
-    void *buf;
-    int r = io_buffer(t, a[1], &len, GUEST_PROT_READ, &buf);
-    if (r)
-        return r;
-    return user_safe_syscall(t, SYS_write, (long)a[0], (long)buf, (long)len, 0, 0, 0);
-}
-
-int64_t sys_pread64(SYSCALL_ARGS)
-{
-    uint64_t len = a[2];
-    void *buf;
-    int r = io_buffer(t, a[1], &len, GUEST_PROT_WRITE, &buf);
-    if (r)
-        return r;
-    return user_safe_syscall(t, SYS_pread64, (long)a[0], (long)buf, (long)len, (long)a[3], 0, 0);
-}
-
-int64_t sys_pwrite64(SYSCALL_ARGS)
-{
-    uint64_t len = a[2];
-    void *buf;
-    int r = io_buffer(t, a[1], &len, GUEST_PROT_READ, &buf);
-    if (r)
-        return r;
-    return user_safe_syscall(t, SYS_pwrite64, (long)a[0], (long)buf, (long)len, (long)a[3], 0, 0);
-}
+int64_t sys_read(SYSCALL_ARGS) { return buffer_io(t, a, SYS_read, GUEST_PROT_WRITE); }
+int64_t sys_write(SYSCALL_ARGS) { return buffer_io(t, a, SYS_write, GUEST_PROT_READ); }
+int64_t sys_pread64(SYSCALL_ARGS) { return buffer_io(t, a, SYS_pread64, GUEST_PROT_WRITE); }
+int64_t sys_pwrite64(SYSCALL_ARGS) { return buffer_io(t, a, SYS_pwrite64, GUEST_PROT_READ); }
 
 /* The vectored calls share one shape: (fd, iov, count, pos_l, pos_h,
  * flags). On 64-bit both the guest and the host take the whole offset in

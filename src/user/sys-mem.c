@@ -293,23 +293,18 @@ int64_t sys_mincore(SYSCALL_ARGS)
     return user_result(mincore(host, len, vec));
 }
 
-int64_t sys_mlock(SYSCALL_ARGS)
+/* mlock and munlock take any address and round the range out to pages */
+static int64_t lock_range(UserThread *t, const uint64_t *a, int (*op)(const void *, size_t))
 {
     void *host;
     size_t len;
     uint64_t start = a[0] & ~PAGE_MASK;
     int r = mapped_range(t, start, a[1] + (a[0] - start), &host, &len);
-    return r ? r : user_result(mlock(host, len));
+    return r ? r : user_result(op(host, len));
 }
 
-int64_t sys_munlock(SYSCALL_ARGS)
-{
-    void *host;
-    size_t len;
-    uint64_t start = a[0] & ~PAGE_MASK;
-    int r = mapped_range(t, start, a[1] + (a[0] - start), &host, &len);
-    return r ? r : user_result(munlock(host, len));
-}
+int64_t sys_mlock(SYSCALL_ARGS) { return lock_range(t, a, mlock); }
+int64_t sys_munlock(SYSCALL_ARGS) { return lock_range(t, a, munlock); }
 
 /* Locking all of polyvm's memory is not what the guest asked for; the
  * guest's pages are locked page by page through mlock instead. */

@@ -39,19 +39,6 @@ typedef struct GuestEpollEvent {
  * guest allowed is within epoll's contract; the rest stay ready. */
 #define EPOLL_BATCH 256
 
-/* Copies an optional guest input structure: *host is NULL when the guest
- * passed NULL (the host call then sees NULL too), else dst. */
-static int copy_in_opt(UserThread *t, void *dst, uint64_t addr, size_t len, void **host)
-{
-    *host = NULL;
-    if (!addr)
-        return 0;
-    if (user_copy_in(t, dst, addr, len))
-        return -EFAULT;
-    *host = dst;
-    return 0;
-}
-
 /* Reads the optional guest sigset of a wait (ppoll, pselect6, epoll_pwait):
  * *set is 0 and *given false without one. 0 or a negative errno. */
 static int64_t read_wait_mask(UserThread *t, uint64_t set_addr, uint64_t set_size, uint64_t *set, bool *given)
@@ -102,7 +89,7 @@ int64_t sys_ppoll(SYSCALL_ARGS)
         return -EFAULT;
     struct timespec timeout;
     void *timeoutp;
-    if (copy_in_opt(t, &timeout, a[2], sizeof timeout, &timeoutp))
+    if (user_copy_in_opt(t, &timeout, a[2], sizeof timeout, &timeoutp))
         return -EFAULT;
     uint64_t mask;
     bool masked;
@@ -151,7 +138,7 @@ int64_t sys_pselect6(SYSCALL_ARGS)
     fd_set *ex = guest_fd_set(t, a[3], bytes, &bad);
     struct timespec timeout;
     void *timeoutp;
-    if (bad || copy_in_opt(t, &timeout, a[4], sizeof timeout, &timeoutp))
+    if (bad || user_copy_in_opt(t, &timeout, a[4], sizeof timeout, &timeoutp))
         return -EFAULT;
     /* the sixth argument points at { const sigset_t *set; size_t size; } */
     uint64_t sigarg[2] = { 0, 0 };
@@ -202,7 +189,7 @@ static int64_t guest_epoll_wait(UserThread *t, const uint64_t *a, bool timespec_
         return -EFAULT;
     struct timespec timeout;
     void *timeoutp = NULL;
-    if (timespec_timeout && copy_in_opt(t, &timeout, a[3], sizeof timeout, &timeoutp))
+    if (timespec_timeout && user_copy_in_opt(t, &timeout, a[3], sizeof timeout, &timeoutp))
         return -EFAULT;
     uint64_t mask;
     bool masked;
@@ -237,8 +224,9 @@ int64_t sys_eventfd2(SYSCALL_ARGS)
     return user_result(syscall(SYS_eventfd2, (unsigned)a[0], (int)a[1]));
 }
 
-/* The host kernel queues to a signalfd only signals the host thread has
- * blocked; which guest signals that covers is the signal code's choice. */
+/* A signalfd sees only signals the host thread has blocked (others go to
+ * polyvm's handlers); the signal code mirrors the guest's blocked mask
+ * into the host's, so the usual block-then-read pattern works. */
 int64_t sys_signalfd4(SYSCALL_ARGS)
 {
     if (a[2] != GUEST_SIGSET_SIZE)

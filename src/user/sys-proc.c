@@ -79,16 +79,19 @@ static void release_robust_list(UserThread *t)
         robust_futex_died(t, (pending & ~1ull) + offset, pending & 1);
 }
 
-static void release_child_tid(UserThread *t)
+uint32_t *user_child_tid_word(UserThread *t)
 {
-    if (!t->clear_child_tid)
-        return;
-    uint32_t *word = user_ptr(t, t->clear_child_tid, 4, GUEST_PROT_WRITE);
+    uint32_t *word = t->clear_child_tid ? user_ptr(t, t->clear_child_tid, 4, GUEST_PROT_WRITE) : NULL;
     t->clear_child_tid = 0;
+    return word;
+}
+
+void user_release_child_tid(uint32_t *word)
+{
     if (!word)
         return;
     __atomic_store_n(word, 0, __ATOMIC_SEQ_CST);
-    futex_wake_one(t, word);
+    syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
 /* Takes t off the thread list unless it is the last; true if it was. */
@@ -131,9 +134,12 @@ int64_t sys_exit(SYSCALL_ARGS)
         /* Not the last thread: its mutexes, then its joiner. The loop
          * ends and sys-clone.c frees the thread. */
         release_robust_list(t);
-        release_child_tid(t);
-        if (t->tid == getpid())
+        /* A clone thread wakes its joiner only after freeing its own state
+         * (sys-clone.c), so nothing of it is left when the process ends. */
+        if (t->tid == getpid()) {
+            user_release_child_tid(user_child_tid_word(t));
             park_thread();
+        }
     }
     /* The last thread ends the process with its status once its loop
      * returns (in user_run, or in sys-clone.c's thread_main). */

@@ -79,7 +79,8 @@ int64_t sys_rt_sigsuspend(SYSCALL_ARGS)
     if (user_copy_in(t, &mask, a[0], sizeof mask))
         return -EFAULT;
     user_sigmask_temporary(t, mask);
-    uint64_t host_mask = user_host_mask_of(t->sig_blocked);
+    /* the host mask just set, so the wait changes nothing but waits */
+    uint64_t host_mask = user_host_mask_of(t->sig_blocked) | atomic_load(&t->sig_pending);
     user_safe_syscall(t, SYS_rt_sigsuspend, (long)&host_mask, sizeof host_mask, 0, 0, 0, 0);
     return -USER_ERESTARTSYS;
 }
@@ -113,11 +114,25 @@ int64_t sys_rt_sigtimedwait(SYSCALL_ARGS)
     return sig;
 }
 
+/* A synchronous signal with a kernel si_code that a thread sends itself
+ * (Linux allows that only to yourself) would reach polyvm's host fault
+ * handler as a fault of polyvm's own: queue it here instead. */
+static bool forged_fault(UserThread *t, int sig, const GuestSiginfo *info, pid_t target)
+{
+    return sig >= 1 && sig <= GUEST_NSIG && (GUEST_SIG_BIT(sig) & GUEST_SIG_SYNC) && info->si_code > 0 &&
+           target == t->tid;
+}
+
 int64_t sys_rt_sigqueueinfo(SYSCALL_ARGS)
 {
     GuestSiginfo info;
     if (user_copy_in(t, &info, a[2], sizeof info))
         return -EFAULT;
+    if (forged_fault(t, (int)a[1], &info, (pid_t)a[0])) {
+        info.si_signo = (int)a[1];
+        user_signal_queue(t, (int)a[1], &info);
+        return 0;
+    }
     return user_result(syscall(SYS_rt_sigqueueinfo, (pid_t)a[0], (int)a[1], &info));
 }
 
@@ -126,6 +141,11 @@ int64_t sys_rt_tgsigqueueinfo(SYSCALL_ARGS)
     GuestSiginfo info;
     if (user_copy_in(t, &info, a[3], sizeof info))
         return -EFAULT;
+    if ((pid_t)a[0] == getpid() && forged_fault(t, (int)a[2], &info, (pid_t)a[1])) {
+        info.si_signo = (int)a[2];
+        user_signal_queue(t, (int)a[2], &info);
+        return 0;
+    }
     return user_result(syscall(SYS_rt_tgsigqueueinfo, (pid_t)a[0], (pid_t)a[1], (int)a[2], &info));
 }
 

@@ -29,19 +29,6 @@ _Static_assert(sizeof(struct timex) == 208, "timex layout differs from riscv64")
 
 #define GUEST_SIGEVENT_SIZE 64
 
-/* Copies an optional guest input structure: *host is NULL when the guest
- * passed NULL (the host call then sees NULL too), else dst. */
-static int copy_in_opt(UserThread *t, void *dst, uint64_t addr, size_t len, void **host)
-{
-    *host = NULL;
-    if (!addr)
-        return 0;
-    if (user_copy_in(t, dst, addr, len))
-        return -EFAULT;
-    *host = dst;
-    return 0;
-}
-
 /* Copies a host result to an optional guest output (NULL = not wanted). */
 static int copy_out_opt(UserThread *t, uint64_t addr, const void *src, size_t len)
 {
@@ -132,7 +119,7 @@ int64_t sys_settimeofday(SYSCALL_ARGS)
     struct timeval tv;
     struct timezone tz;
     void *tvp, *tzp;
-    if (copy_in_opt(t, &tv, a[0], sizeof tv, &tvp) || copy_in_opt(t, &tz, a[1], sizeof tz, &tzp))
+    if (user_copy_in_opt(t, &tv, a[0], sizeof tv, &tvp) || user_copy_in_opt(t, &tz, a[1], sizeof tz, &tzp))
         return -EFAULT;
     return user_result(syscall(SYS_settimeofday, tvp, tzp));
 }
@@ -160,7 +147,7 @@ int64_t sys_setitimer(SYSCALL_ARGS)
 {
     struct itimerval new_value, old_value;
     void *newp;
-    if (copy_in_opt(t, &new_value, a[1], sizeof new_value, &newp))
+    if (user_copy_in_opt(t, &new_value, a[1], sizeof new_value, &newp))
         return -EFAULT;
     if (syscall(SYS_setitimer, (int)a[0], newp, a[2] ? &old_value : NULL) < 0)
         return -errno;
@@ -174,7 +161,7 @@ int64_t sys_timer_create(SYSCALL_ARGS)
 {
     uint64_t sev[GUEST_SIGEVENT_SIZE / 8];
     void *sevp;
-    if (copy_in_opt(t, sev, a[1], sizeof sev, &sevp))
+    if (user_copy_in_opt(t, sev, a[1], sizeof sev, &sevp))
         return -EFAULT;
     /* checked before creating: a timer whose id the guest never learns would leak */
     int *id = user_ptr(t, a[2], sizeof(int), GUEST_PROT_WRITE);
@@ -188,7 +175,7 @@ static int64_t settime(UserThread *t, long nr, const uint64_t *a)
 {
     struct itimerspec new_value, old_value;
     void *newp;
-    if (copy_in_opt(t, &new_value, a[2], sizeof new_value, &newp))
+    if (user_copy_in_opt(t, &new_value, a[2], sizeof new_value, &newp))
         return -EFAULT;
     if (syscall(nr, (int)a[0], (int)a[1], newp, a[3] ? &old_value : NULL) < 0)
         return -errno;

@@ -105,6 +105,11 @@ void user_thread_free(UserThread *t);
 /* Flushes the guest's stdout, prints --stats, flushes the log: the last
  * words before the process ends by exit or by a signal. */
 void user_finish_output(UserThread *t);
+/* Thread exit (sys-proc.c): the CLONE_CHILD_CLEARTID word to clear, then
+ * clearing it and waking the joiner, done last because the joiner may
+ * free the thread's stack and end the process right away. */
+uint32_t *user_child_tid_word(UserThread *t);
+void user_release_child_tid(uint32_t *word);
 /* Ends the whole process now with the status a parent would see. */
 _Noreturn void user_exit_group(UserThread *t, int status);
 
@@ -143,6 +148,9 @@ void user_map_path(UserProcess *p, const char *path, char *out, size_t size);
 /* Copies between guest and host memory; 0 or -EFAULT. */
 int user_copy_in(UserThread *t, void *dst, uint64_t src, size_t len);
 int user_copy_out(UserThread *t, uint64_t dst, const void *src, size_t len);
+/* For optional struct arguments: a NULL guest pointer gives *host = NULL,
+ * else the struct is copied into dst and *host = dst. 0 or -EFAULT. */
+int user_copy_in_opt(UserThread *t, void *dst, uint64_t src, size_t len, void **host);
 
 /* ---- system calls (syscall.c and sys-*.c) ---- */
 #define SYSCALL_ARGS UserThread *t, const uint64_t *a

@@ -5,6 +5,7 @@
  * guest faults become signals (user_signal_fault), and pending signals are
  * delivered between blocks and after each syscall.
  */
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,13 +108,27 @@ void user_thread_free(UserThread *t)
     free(t);
 }
 
+/* --stats goes to a private copy of stderr: guest programs such as xz
+ * close their stdout and stderr before exiting, and the guest's fds are
+ * the host's. */
+static FILE *stats_out;
+
+static void open_stats_output(void)
+{
+    int fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 512);
+    stats_out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!stats_out)
+        stats_out = stderr;
+}
+
 static void print_stats(const UserThread *t)
 {
     const CpuStats *s = &t->cpu->common.stats;
-    fprintf(stderr,
+    fprintf(stats_out,
             "polyvm stats: blocks translated %" PRIu64 ", guest insns translated %" PRIu64
             ", blocks executed %" PRIu64 "\n",
             s->blocks_translated, s->guest_insns_translated, s->blocks_executed);
+    fflush(stats_out);
 }
 
 void user_finish_output(UserThread *t)
@@ -154,6 +169,8 @@ int user_run(const UserOptions *o)
     UserProcess *p = &proc;
     if (start_process(p, o))
         return -1;
+    if (o->print_stats)
+        open_stats_output();
     uint64_t entry, sp;
     RvCpu *cpu = NULL;
     UserThread *t = NULL;

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the user-mode test scripts (tests/user/test-*.sh);
 # sourced, never run. Each test compares polyvm with an oracle nobody here
 # wrote: Debian's qemu-riscv64 running the same guest binary, or the host's

@@ -15,7 +15,7 @@ bb=$POLYVM_RV64_BUSYBOX
 
 # case_out NAME EXPECTED-OUTPUT -- GUEST-ARGS...: stdout and exit status.
 # FILTER (a host command, default cat) is applied to the raw output first.
-FILTER=cat
+FILTER="cat"
 case_out() {
     local name=$1 want=$2
     shift 3
@@ -34,25 +34,27 @@ case_out() {
 FILTER="tr \\0 ,"
 case_out "argv[0] by default, in /proc/self/cmdline" "$bb,cat,/proc/self/cmdline,status 0" -- \
     "$bb" cat /proc/self/cmdline
-FILTER=cat
+FILTER="cat"
 case_out "-0 with a path" "/bin/sh"$'\n'"status 0" -- -0 /bin/sh "$bb" -c 'echo "$0"'
 case_out "-0 picks the busybox applet" "zero|one"$'\n'"status 0" -- -0 sh "$bb" -c 'echo "$0|$1"' zero one
 case_out "-0 echo" "hello there"$'\n'"status 0" -- -0 echo "$bb" hello there
 case_out "arguments with spaces and empty ones" \
     "[a b]"$'\n'"[]"$'\n'"[  c  ]"$'\n'"[*]"$'\n'"status 0" -- \
     "$bb" sh -c 'for a; do echo "[$a]"; done' _ "a b" "" "  c  " "*"
-case_out "5000 arguments" "5000 $(seq 1 5000 | md5sum | cut -c 1-32)"$'\n'"status 0" -- \
-    "$bb" sh -c 'echo "$# $(for a; do echo "$a"; done | md5sum | cut -c 1-32)"' _ $(seq 1 5000)
+# Shell built-ins only: an applet run by execve would, under qemu-riscv64,
+# fall back to a host tool (see test-busybox.sh).
+case_out "5000 arguments" "5000 12502500 4321"$'\n'"status 0" -- \
+    "$bb" sh -c 's=0; for a; do s=$((s + a)); done; echo "$# $s ${4321}"' _ $(seq 1 5000)
 long=$(printf 'x%.0s' $(seq 1 100000))
 case_out "a 100000-byte argument" "100000"$'\n'"status 0" -- "$bb" sh -c 'echo ${#1}' _ "$long"
 
 UK_ENV=(KEEP=kept DROP=dropped)
 # Environment order is not part of the contract (qemu-riscv64 reverses it).
-FILTER=sort
+FILTER="sort"
 case_out "environment with -E and -U" \
     "ADDED=new value"$'\n'"HOME=/nonexistent"$'\n'"KEEP=kept"$'\n'"LC_ALL=C"$'\n'"PATH=/usr/bin:/bin"$'\n'"TZ=UTC"$'\n'"status 0" -- \
     -E "ADDED=new value" -U DROP "$bb" env
-FILTER=cat
+FILTER="cat"
 case_out "-E overrides" "replaced"$'\n'"status 0" -- -E KEEP=replaced "$bb" sh -c 'echo "$KEEP"'
 UK_ENV=()
 

@@ -433,16 +433,16 @@ static void test_sigpipe(void)
     CHECK(r == -1 && err == EPIPE && hits == 1, "ignored SIGPIPE: r %zd errno %d hits %d", r, err, (int)hits);
     close(p[1]);
 
+    /* The read end is closed before the fork, so no reader exists. */
     signal(SIGPIPE, SIG_DFL);
     pipe(p);
+    close(p[0]);
     pid_t child = fork();
     if (child == 0) {
-        close(p[0]);
-        ssize_t w = write(p[1], "x", 1);   /* the parent closed its read end */
+        ssize_t w = write(p[1], "x", 1);
         (void)w;
         _exit(0);
     }
-    close(p[0]);
     close(p[1]);
     int status = 0;
     waitpid(child, &status, 0);
