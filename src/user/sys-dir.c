@@ -2,7 +2,7 @@
  * Directory and name system calls: getdents64, the working directory
  * (getcwd, chdir, fchdir, chroot), creating, linking, renaming and removing
  * names, readlinkat, access checks, permissions, ownership, timestamps and
- * umask.
+ * umask; inotify watches.
  *
  * Every path argument goes through user_path, so absolute names are looked
  * up in the sysroot first (as qemu -L does); a symlink's target is stored
@@ -249,4 +249,29 @@ int64_t sys_utimensat(SYSCALL_ARGS)
             return -EFAULT;
     }
     return user_result(syscall(SYS_utimensat, (int)a[0], host_path, times, (int)a[3]));
+}
+
+/* ---- watching names (inotify) ---- */
+
+/* struct inotify_event has one layout on both ABIs, so reading events is
+ * a plain read(); only the watched path needs mapping. */
+int64_t sys_inotify_init1(SYSCALL_ARGS)
+{
+    (void)t;
+    return user_result(syscall(SYS_inotify_init1, (int)a[0]));
+}
+
+int64_t sys_inotify_add_watch(SYSCALL_ARGS)
+{
+    char path[PATH_MAX];
+    int r = user_path(t, a[1], path, sizeof path);
+    if (r)
+        return r;
+    return user_result(syscall(SYS_inotify_add_watch, (int)a[0], path, (uint32_t)a[2]));
+}
+
+int64_t sys_inotify_rm_watch(SYSCALL_ARGS)
+{
+    (void)t;
+    return user_result(syscall(SYS_inotify_rm_watch, (int)a[0], (int)a[1]));
 }

@@ -405,3 +405,16 @@ int64_t sys_tee(SYSCALL_ARGS)
 {
     return user_safe_syscall(t, SYS_tee, (long)a[0], (long)a[1], (long)a[2], (long)a[3], 0, 0);
 }
+
+/* ---- anonymous files ---- */
+
+/* The name is only a label shown in /proc; the flags have the same
+ * values on both ABIs. */
+int64_t sys_memfd_create(SYSCALL_ARGS)
+{
+    char name[256];
+    long n = user_string(t, a[0], name, sizeof name);
+    if (n < 0)
+        return n == -ENAMETOOLONG ? -EINVAL : n;
+    return user_result(syscall(SYS_memfd_create, name, (unsigned)a[1]));
+}

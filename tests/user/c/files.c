@@ -9,14 +9,17 @@
  * readdir (names and d_type), mkdir/rmdir, chdir/getcwd, access, errno
  * values, and mmap of a file: a MAP_SHARED store is seen by read(), a
  * write() is seen through the mapping, MAP_PRIVATE stores are not written
- * back, and mappings at a page offset. Prints PASS when all hold.
+ * back, and mappings at a page offset; memfd_create and inotify. Prints PASS
+ * when all hold.
  */
+#define _GNU_SOURCE   /* memfd_create */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -240,6 +243,31 @@ static void test_mmap(int dfd)
     unlinkat(dfd, "map.bin", 0);
 }
 
+/* memfd_create gives an anonymous file; inotify reports a name created in
+ * the watched directory. */
+static void test_memfd_inotify(int dfd)
+{
+    int fd = memfd_create("pvtest", MFD_CLOEXEC);
+    CHECK(fd >= 0, "memfd_create: %s", strerror(errno));
+    char buf[8] = {0};
+    CHECK(write(fd, "memfd", 5) == 5 && pread(fd, buf, 5, 0) == 5 && !memcmp(buf, "memfd", 5), "memfd io");
+    CHECK((fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0, "memfd MFD_CLOEXEC");
+    close(fd);
+    int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    CHECK(in >= 0, "inotify_init1: %s", strerror(errno));
+    int w = inotify_add_watch(in, dir, IN_CREATE);
+    CHECK(w > 0, "inotify_add_watch: %s", strerror(errno));
+    int f = openat(dfd, "watched", O_CREAT | O_WRONLY, 0600);
+    close(f);
+    union { struct inotify_event e; char bytes[4096]; } ev;
+    ssize_t n = read(in, &ev, sizeof ev);
+    CHECK(n >= (ssize_t)sizeof ev.e && ev.e.wd == w && (ev.e.mask & IN_CREATE) && !strcmp(ev.e.name, "watched"),
+          "inotify event: n %zd mask 0x%x", n, n > 0 ? ev.e.mask : 0);
+    CHECK(inotify_rm_watch(in, w) == 0, "inotify_rm_watch: %s", strerror(errno));
+    close(in);
+    unlinkat(dfd, "watched", 0);
+}
+
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -260,6 +288,7 @@ int main(void)
     test_seek_io(dfd);
     test_names(dfd);
     test_mmap(dfd);
+    test_memfd_inotify(dfd);
     unlinkat(dfd, "a.txt", 0);
     unlinkat(dfd, "renamed.bin", 0);
     close(dfd);
