@@ -32,9 +32,8 @@
 
 /* The kernel's wakes on exit are shared futex wakes (glibc waits on these
  * words with shared futex operations for that reason). */
-static void futex_wake_one(UserThread *t, uint32_t *word)
+static void futex_wake_one(uint32_t *word)
 {
-    (void)t;
     syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
@@ -49,7 +48,7 @@ static void robust_futex_died(UserThread *t, uint64_t addr, bool pi)
         uint32_t died = (val & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
         if (__atomic_compare_exchange_n(word, &val, died, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
             if (!pi && (val & FUTEX_WAITERS))
-                futex_wake_one(t, word);
+                futex_wake_one(word);
             return;
         }
     }
@@ -91,7 +90,7 @@ void user_release_child_tid(uint32_t *word)
     if (!word)
         return;
     __atomic_store_n(word, 0, __ATOMIC_SEQ_CST);
-    syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
+    futex_wake_one(word);
 }
 
 /* Takes t off the thread list unless it is the last; true if it was. */

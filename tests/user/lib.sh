@@ -55,6 +55,15 @@ uk_need_kit() {
     done
 }
 
+# uk_seeded_input BYTES: writes gen-data.py output for PVTEST_SEED (default
+# 1) to $TMP/in, prints the seed, and sets want to the input's sha256sum line.
+uk_seeded_input() {
+    local seed=${PVTEST_SEED:-1}
+    echo "input: gen-data.py seed=$seed (set PVTEST_SEED to change)"
+    "$(dirname "${BASH_SOURCE[0]}")/gen-data.py" "$seed" "$1" >"$TMP/in"
+    want=$(sha256sum <"$TMP/in")
+}
+
 # uk_run RUNNER [-L DIR] [-E VAR=VAL] [-U VAR] [-0 ARGV0] PROGRAM ARGS...
 # qemu-riscv64 and 'polyvm user' take the same options in the same order.
 # The guest gets a fixed, small environment (both runners pass theirs on)

@@ -10,13 +10,9 @@ set -u
 uk_init "$1"
 uk_need_qemu
 uk_need_kit POLYVM_RV64_SYSROOT POLYVM_RV64_GZIP
-here=$(dirname "$0")
 sysroot=$POLYVM_RV64_SYSROOT
 gz=$POLYVM_RV64_GZIP
-seed=${PVTEST_SEED:-1}
-echo "input: gen-data.py seed=$seed (set PVTEST_SEED to change)"
-"$here/gen-data.py" "$seed" 200000 >"$TMP/in"
-want=$(sha256sum <"$TMP/in")
+uk_seeded_input 200000
 host_gzip=$(command -v gzip || true)
 
 for level in 1 6 9; do

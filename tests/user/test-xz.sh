@@ -14,13 +14,9 @@ set -u
 uk_init "$1"
 uk_need_qemu
 uk_need_kit POLYVM_RV64_SYSROOT POLYVM_RV64_XZ
-here=$(dirname "$0")
 sysroot=$POLYVM_RV64_SYSROOT
 xz=$POLYVM_RV64_XZ
-seed=${PVTEST_SEED:-1}
-echo "input: gen-data.py seed=$seed (set PVTEST_SEED to change)"
-"$here/gen-data.py" "$seed" 65536 >"$TMP/in"
-want=$(sha256sum <"$TMP/in")
+uk_seeded_input 65536
 host_xz=$(command -v xz || true)
 
 # xz_both NAME XZ-ARGS...: run under both, stdout to $TMP/RUNNER.NAME,
