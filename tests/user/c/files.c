@@ -270,18 +270,8 @@ static void test_memfd_inotify(int dfd)
 
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/pvtest-files.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) {
-        uc_say("mkdtemp %s: %s\n", dir, strerror(errno));
+    if (!uc_make_tmpdir("files", dir, sizeof dir))
         return 1;
-    }
-    /* getcwd reports the resolved path; compare against that. */
-    char *real = realpath(dir, NULL);
-    if (real) {
-        snprintf(dir, sizeof dir, "%s", real);
-        free(real);
-    }
     int dfd = open(dir, O_RDONLY | O_DIRECTORY);
     CHECK(dfd >= 0, "open %s: %s", dir, strerror(errno));
     test_open_stat(dfd);

@@ -223,17 +223,8 @@ static void test_signals_and_wait(void)
 
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/pvtest-misc.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) {
-        uc_say("mkdtemp %s: %s\n", dir, strerror(errno));
+    if (!uc_make_tmpdir("misc", dir, sizeof dir))
         return 1;
-    }
-    char *real = realpath(dir, NULL);
-    if (real) {
-        snprintf(dir, sizeof dir, "%s", real);
-        free(real);
-    }
     int dfd = open(dir, O_RDONLY | O_DIRECTORY);
     CHECK(dfd >= 0, "open %s", dir);
     test_identity();

@@ -10,8 +10,11 @@
 #ifndef UCHECK_H
 #define UCHECK_H
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -46,6 +49,25 @@ __attribute__((format(printf, 1, 2))) static inline void uc_say(const char *fmt,
             uc_say("\n");                                                  \
         }                                                                  \
     } while (0)
+
+/* Makes a fresh directory under $TMPDIR (or /tmp) named after the test and
+ * stores its resolved path in dir (getcwd reports resolved paths, so the
+ * tests compare against that). Returns false after saying why. */
+static inline bool uc_make_tmpdir(const char *name, char *dir, size_t size)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, size, "%s/pvtest-%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
+    if (!mkdtemp(dir)) {
+        uc_say("mkdtemp %s: %s\n", dir, strerror(errno));
+        return false;
+    }
+    char *real = realpath(dir, NULL);
+    if (real) {
+        snprintf(dir, size, "%s", real);
+        free(real);
+    }
+    return true;
+}
 
 static inline int uc_finish(const char *name)
 {
