@@ -4,12 +4,12 @@
 #               a sanitizer (clang, ASan+UBSan) build; ends with "N passed, N failed"
 #   make bench  benchmarks: native vs qemu-riscv64 vs polyvm, best of
 #               BENCH_RUNS, for each engine in BENCH_ENGINES (ratios printed;
-#               never pass/fail on time)
+#               never pass/fail on time), then the JIT's translation cost
 #   make soak   long randomized differential runs
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 MESON_TEST  = meson test --print-errorlogs --num-processes 2
-BENCH_ENGINES ?= interp
+BENCH_ENGINES ?= jit,interp
 BENCH_RUNS    ?= 3
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 

@@ -22,6 +22,8 @@ PACKAGES=(
     device-tree-compiler
     # guest test programs and reference emulator
     gcc-riscv64-linux-gnu qemu-user
+    # make bench: host builds of the Debian programs it times (xz-utils below)
+    coreutils sqlite3
     # scripts
     python3
     # scripts/guest-kit: TLS roots, archive keys and checking them, .deb payloads, cache lock

@@ -46,12 +46,55 @@ const char *cpu_exception_name(int excp);
 
 struct FrontendOps;
 struct TbCache;
+struct TranslatedBlock;
 
+/* Counters for --stats; the jump-cache hits are counted by translated code
+ * itself, and only when --stats asked for them. */
 typedef struct CpuStats {
     uint64_t blocks_translated;
-    uint64_t blocks_executed;
+    uint64_t blocks_executed;      /* blocks entered from the vCPU loop */
     uint64_t guest_insns_translated;
+    uint64_t host_code_bytes;
+    uint64_t translate_ns;
+    uint64_t chained_jumps;        /* direct exits patched to their successor */
+    uint64_t jump_cache_hits;
+    uint64_t jump_cache_misses;
+    bool count_in_code;            /* translated code counts jump-cache hits */
 } CpuStats;
+
+/* Engines a vCPU can run blocks with; X(name, text for --engine) */
+#define CPU_ENGINES(X) X(INTERP, "interp") X(JIT, "jit")
+typedef enum CpuEngine {
+#define X(name, text) CPU_ENGINE_##name,
+    CPU_ENGINES(X)
+#undef X
+    CPU_ENGINE_COUNT
+} CpuEngine;
+/* The engine new vCPUs use (the --engine option); JIT by default. */
+extern CpuEngine cpu_default_engine;
+const char *cpu_engine_name(CpuEngine e);
+/* -1 if name is no engine */
+int cpu_engine_from_name(const char *name);
+
+/*
+ * Per-vCPU jump cache: guest PC -> host code of its block, probed inline
+ * by translated code for indirect jumps and cross-page direct jumps, and
+ * by the loop before the hash table. Entries hold executable addresses.
+ */
+#define CPU_JUMP_CACHE_BITS 12
+#define CPU_JUMP_CACHE_SIZE (1u << CPU_JUMP_CACHE_BITS)
+typedef struct CpuJumpCacheEntry {
+    uint64_t pc;
+    uintptr_t code;
+    struct TranslatedBlock *tb;
+    uint64_t pad;   /* 32-byte entries: translated code indexes with one shift */
+} CpuJumpCacheEntry;
+/* an empty entry's pc: no guest jumps to this address */
+#define CPU_JUMP_CACHE_EMPTY UINT64_MAX
+static inline unsigned cpu_jump_cache_index(uint64_t pc)
+{
+    return (unsigned)(pc >> 1) & (CPU_JUMP_CACHE_SIZE - 1);
+}
 
 typedef struct CpuCommon {
     uint64_t pc;              /* next guest PC to execute */
@@ -62,12 +105,20 @@ typedef struct CpuCommon {
      * CPU_EXCP_EXIT_REQUEST at the next block boundary (pending signals,
      * another thread's munmap). Cleared by cpu_exec() when it returns. */
     volatile sig_atomic_t exit_request;
+    /* Nonzero: translated code returns to the loop at the next block entry
+     * (checked there, so chained code cannot spin past a request). Set with
+     * exit_request or flush_pending; cleared by the loop before it looks. */
+    volatile int32_t leave_code;
+    CpuEngine engine;
+    uint8_t *guest_base;      /* copies of mem->base/size for translated code */
+    uint64_t guest_size;
     uint64_t exception_aux;   /* faulting address or instruction bits */
     GuestMem *mem;
     const struct FrontendOps *fe;
     struct TbCache *tbs;
     CpuStats stats;
     sigjmp_buf jmp;
+    CpuJumpCacheEntry jump_cache[CPU_JUMP_CACHE_SIZE];
     /* Interpreter frame: temps of the running block, addressed as offsets
      * from the CPU pointer like globals, so one operand form serves both. */
     uint64_t frame[IR_MAX_TEMPS];
@@ -91,7 +142,14 @@ bool cpu_fetch_code(CpuCommon *cpu, uint64_t addr, void *buf, unsigned len);
 
 /* Drops every translated block (self-modifying code, fence.i, unmaps). */
 void cpu_flush_code(CpuCommon *cpu);
+/* Frees every translation and the JIT's code buffer, outside cpu_exec()
+ * (a fork child must not write into the parent's shared code buffer). */
+void cpu_drop_translations(CpuCommon *cpu);
 /* Async-signal-safe: makes cpu_exec() return at the next block boundary. */
-static inline void cpu_request_exit(CpuCommon *cpu) { cpu->exit_request = 1; }
+static inline void cpu_request_exit(CpuCommon *cpu)
+{
+    cpu->exit_request = 1;
+    cpu->leave_code = 1;
+}
 
 #endif

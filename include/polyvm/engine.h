@@ -2,14 +2,14 @@
  * Execution engines and translated blocks.
  *
  * A TranslatedBlock is one guest block (indexed by guest PC plus the CPU mode
- * flags that changed its translation) with each engine's form of it. Today
- * the interpreter is the only engine: interp_compile() turns an optimized
- * IrBlock into an InterpCode and interp_exec() runs it. The JIT and AOT
- * engines attach their code to the same TranslatedBlock later.
+ * flags that changed its translation) with each engine's form of it:
+ * interp_compile() turns an optimized IrBlock into an InterpCode that
+ * interp_exec() runs; jit_compile() (src/engine/jit/jit.h) turns it into
+ * host code. The AOT engine will attach its code to the same block.
  *
  * Use: cpu_exec() (src/engine/cpu-exec.c) looks blocks up in the CPU's
- * TbCache, translates misses with translator_translate() + ir_optimize()
- * + interp_compile(), and runs them.
+ * jump cache and TbCache, translates misses with translator_translate() +
+ * ir_optimize() + the vCPU's engine, runs them, and chains JIT blocks.
  */
 #ifndef POLYVM_ENGINE_H
 #define POLYVM_ENGINE_H
@@ -20,14 +20,22 @@
 #include "polyvm/ir.h"
 
 typedef struct InterpCode InterpCode;
+typedef struct JitBlock JitBlock;
 
 typedef struct TranslatedBlock {
     uint64_t pc;
     uint32_t flags;
     uint32_t guest_size;
     uint32_t guest_insns;
-    InterpCode *interp;
+    InterpCode *interp;        /* set when the interpreter runs this block */
+    JitBlock *jit;             /* set when it has host code */
     struct TranslatedBlock *hash_next;
+    /* Chaining (tb-link.c): link_to[n] is the block goto_tb slot n jumps
+     * to directly; link_in lists the (block | slot) pairs jumping here,
+     * threaded through each source's link_next[slot]. */
+    struct TranslatedBlock *link_to[2];
+    uintptr_t link_in;
+    uintptr_t link_next[2];
 } TranslatedBlock;
 
 /* How a block ended, as the engines report it to cpu_exec(). */
@@ -45,6 +53,20 @@ void tb_cache_flush(TbCache *c);
 uint64_t tb_cache_count(const TbCache *c);
 /* the scratch IR block used for translation, reused between blocks */
 IrBlock *tb_cache_scratch_ir(TbCache *c, const IrGlobals *globals);
+
+struct JitState;
+/* the cache's JIT state, created on first use; NULL if it cannot be */
+struct JitState *tb_cache_jit(TbCache *c);
+/* the same without creating it (async-signal-safe) */
+struct JitState *tb_cache_jit_existing(const TbCache *c);
+/* Removes one block (unlinked, out of the hash table and the CPU's jump
+ * cache) and frees it: the unit of invalidation. */
+void tb_cache_remove(TbCache *c, CpuCommon *cpu, TranslatedBlock *tb);
+
+/* Chains goto_tb slot of src straight to dst (both JIT blocks). */
+void tb_link(TbCache *c, TranslatedBlock *src, unsigned slot, TranslatedBlock *dst);
+/* Undoes every chain into and out of tb. */
+void tb_unlink(TbCache *c, TranslatedBlock *tb);
 
 InterpCode *interp_compile(const IrBlock *ir);
 void interp_free(InterpCode *code);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "polyvm/cpu.h"
 #include "polyvm/log.h"
 #include "polyvm/user.h"
 
@@ -29,7 +30,9 @@ static void usage(FILE *out)
             "Global options:\n"
             "  -d ITEM[,ITEM...]        log items (-d help lists them)\n"
             "  -D FILE                  write the log to FILE instead of stderr\n"
-            "  --engine interp          execution engine (only the interpreter is built so far)\n"
+            "  --engine jit|interp      execution engine: jit compiles guest code to host code\n"
+            "                           (default), interp runs the IR in the reference\n"
+            "                           interpreter\n"
             "  --stats                  print translation and execution counters at exit\n"
             "  -h, --help               show this help and exit\n"
             "  -V, --version            show the version and exit\n"
@@ -185,8 +188,11 @@ int main(int argc, char **argv)
             } else if (!strcmp(opt, "-D")) {
                 if (!log_set_file(val))
                     return 2;
-            } else if (strcmp(val, "interp") != 0) {
-                return bad_usage("engine '%s' is not available (built: interp)", val);
+            } else {
+                int e = cpu_engine_from_name(val);
+                if (e < 0)
+                    return bad_usage("engine '%s' is not available (built: jit, interp)", val);
+                cpu_default_engine = (CpuEngine)e;
             }
             continue;
         }

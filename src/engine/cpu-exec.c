@@ -1,6 +1,9 @@
 /*
  * The vCPU loop: find or translate the block at cpu->pc, run it, repeat until
- * a guest exception the engines do not handle themselves.
+ * a guest exception the engines do not handle themselves. JIT blocks are
+ * chained here: when one leaves by a chainable goto_tb slot, the next block
+ * found is patched in as that slot's target, so the next time control goes
+ * straight from one to the other without coming back.
  *
  * Faults raised inside helpers and memory accessors arrive here through
  * cpu_raise() (siglongjmp); the guest state is already precise because the
@@ -9,7 +12,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
+#include "engine/jit/jit.h"
 #include "polyvm/engine.h"
 #include "polyvm/frontend.h"
 #include "polyvm/log.h"
@@ -39,6 +45,31 @@ void cpu_flush_code(CpuCommon *cpu)
 {
     /* The running block may be among those dropped: defer to the loop. */
     cpu->flush_pending = true;
+    cpu->leave_code = 1;
+}
+
+void cpu_drop_translations(CpuCommon *cpu)
+{
+    tb_cache_free(cpu->tbs);
+    cpu->tbs = NULL;
+}
+
+CpuEngine cpu_default_engine = CPU_ENGINE_JIT;
+
+static const char *const engine_names[CPU_ENGINE_COUNT] = {
+#define X(name, text) text,
+    CPU_ENGINES(X)
+#undef X
+};
+
+const char *cpu_engine_name(CpuEngine e) { return e < CPU_ENGINE_COUNT ? engine_names[e] : "?"; }
+
+int cpu_engine_from_name(const char *name)
+{
+    for (int e = 0; e < CPU_ENGINE_COUNT; e++)
+        if (strcmp(name, engine_names[e]) == 0)
+            return e;
+    return -1;
 }
 
 static void log_block(const IrBlock *ir, const char *title)
@@ -59,11 +90,56 @@ static void log_in_asm(CpuCommon *cpu, const IrBlock *ir)
     }
 }
 
-TranslatedBlock *engine_get_block(CpuCommon *cpu)
+static void jump_cache_clear(CpuCommon *cpu)
+{
+    for (unsigned i = 0; i < CPU_JUMP_CACHE_SIZE; i++)
+        cpu->jump_cache[i] = (CpuJumpCacheEntry){.pc = CPU_JUMP_CACHE_EMPTY};
+}
+
+static void flush_all(CpuCommon *cpu)
+{
+    tb_cache_flush(cpu->tbs);
+    jump_cache_clear(cpu);
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Gives tb the vCPU engine's code for ir; *flushed says the whole cache had
+ * to be dropped to make room (so no earlier block may be linked to). */
+static bool compile_block(CpuCommon *cpu, const IrBlock *ir, TranslatedBlock *tb, bool *flushed)
+{
+    if (cpu->engine == CPU_ENGINE_JIT) {
+        JitState *js = tb_cache_jit(cpu->tbs);
+        JitResult r = js ? jit_compile(js, ir, tb, cpu->stats.count_in_code) : JIT_NOMEM;
+        if (r == JIT_FULL) {
+            flush_all(cpu);
+            *flushed = true;
+            r = jit_compile(js, ir, tb, cpu->stats.count_in_code);
+        }
+        if (r == JIT_OK) {
+            cpu->stats.host_code_bytes += tb->jit->size;
+            if (log_enabled(LOG_OUT_ASM))
+                jit_log_out_asm(tb);
+            return true;
+        }
+        /* an op the back end does not lower: this block is interpreted */
+    }
+    tb->interp = interp_compile(ir);
+    return tb->interp != NULL;
+}
+
+/* Translates (or finds) the block at cpu->pc; NULL only on allocation failure. */
+static TranslatedBlock *get_block(CpuCommon *cpu, bool *flushed)
 {
     TranslatedBlock *tb = tb_cache_lookup(cpu->tbs, cpu->pc, 0);
     if (tb)
         return tb;
+    uint64_t t0 = now_ns();
     IrBlock *ir = tb_cache_scratch_ir(cpu->tbs, cpu->fe->globals);
     if (!ir)
         return NULL;
@@ -89,43 +165,88 @@ TranslatedBlock *engine_get_block(CpuCommon *cpu)
     tb->pc = ir->guest_pc;
     tb->guest_size = (uint32_t)ir->guest_size;
     tb->guest_insns = ir->guest_insns;
-    tb->interp = interp_compile(ir);
-    if (!tb->interp) {
+    if (!compile_block(cpu, ir, tb, flushed)) {
         free(tb);
         return NULL;
     }
     tb_cache_insert(cpu->tbs, tb);
     cpu->stats.blocks_translated++;
     cpu->stats.guest_insns_translated += ir->guest_insns;
+    cpu->stats.translate_ns += now_ns() - t0;
     return tb;
+}
+
+TranslatedBlock *engine_get_block(CpuCommon *cpu)
+{
+    bool flushed = false;
+    return get_block(cpu, &flushed);
+}
+
+/* Runs a JIT block (and whatever it chains to); returns its exit word. */
+static uintptr_t run_jit(CpuCommon *cpu, TranslatedBlock *tb, uintptr_t last_exit)
+{
+    if (last_exit >= JIT_EXIT_SMALLEST_TB) {
+        TranslatedBlock *src = (TranslatedBlock *)(last_exit & ~(uintptr_t)1);
+        unsigned slot = (unsigned)(last_exit & 1);
+        if (!src->link_to[slot]) {
+            tb_link(cpu->tbs, src, slot, tb);
+            cpu->stats.chained_jumps += src->link_to[slot] != NULL;
+        }
+    }
+    CpuJumpCacheEntry *e = &cpu->jump_cache[cpu_jump_cache_index(tb->pc)];
+    *e = (CpuJumpCacheEntry){.pc = tb->pc, .code = tb->jit->entry, .tb = tb};
+    return jit_enter(tb_cache_jit_existing(cpu->tbs), cpu, tb->jit->entry);
 }
 
 int cpu_exec(CpuCommon *cpu)
 {
-    if (!cpu->tbs && !(cpu->tbs = tb_cache_new())) {
-        cpu->exception = CPU_EXCP_HALT;
-        return CPU_EXCP_HALT;
+    if (!cpu->tbs) {
+        if (!(cpu->tbs = tb_cache_new())) {
+            cpu->exception = CPU_EXCP_HALT;
+            return CPU_EXCP_HALT;
+        }
+        jump_cache_clear(cpu);
     }
+    cpu->guest_base = cpu->mem->base;
+    cpu->guest_size = cpu->mem->size;
     if (sigsetjmp(cpu->jmp, 0))
         return cpu->exception;
+    uintptr_t last_exit = 0;   /* the JIT exit that led here, to chain from */
     for (;;) {
+        /* cleared before the flags are read: a request made after this
+         * point stops the next block again */
+        cpu->leave_code = 0;
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
         if (cpu->exit_request) {
             cpu->exit_request = 0;
             cpu->exception = CPU_EXCP_EXIT_REQUEST;
             return CPU_EXCP_EXIT_REQUEST;
         }
         if (cpu->flush_pending) {
-            tb_cache_flush(cpu->tbs);
+            flush_all(cpu);
             cpu->flush_pending = false;
+            last_exit = 0;
         }
-        TranslatedBlock *tb = engine_get_block(cpu);
+        bool flushed = false;
+        TranslatedBlock *tb = get_block(cpu, &flushed);
         if (!tb) {
             fprintf(stderr, "polyvm: out of memory translating code at 0x%" PRIx64 "\n", cpu->pc);
             cpu->exception = CPU_EXCP_HALT;
             return CPU_EXCP_HALT;
         }
+        if (flushed)
+            last_exit = 0;
         cpu->stats.blocks_executed++;
-        if (interp_exec(cpu, tb->interp) == ENGINE_EXIT_EXCEPTION)
+        if (!tb->jit) {
+            last_exit = 0;
+            if (interp_exec(cpu, tb->interp) == ENGINE_EXIT_EXCEPTION)
+                return cpu->exception;
+            continue;
+        }
+        uintptr_t r = run_jit(cpu, tb, last_exit);
+        if (r == JIT_EXIT_EXCEPTION)
             return cpu->exception;
+        cpu->stats.jump_cache_misses += r == JIT_EXIT_LOOKUP_MISS;
+        last_exit = r >= JIT_EXIT_SMALLEST_TB ? r : 0;
     }
 }

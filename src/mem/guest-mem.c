@@ -12,18 +12,23 @@
 
 #include "polyvm/mem.h"
 
+/* Never mapped: translated code checks only the start of an access against
+ * the size, so an access straddling the end must fault here, not touch
+ * whatever the host has next. */
+#define GUARD_SIZE (64u << 10)
+
 int guest_mem_init(GuestMem *m, uint64_t size)
 {
     memset(m, 0, sizeof(*m));
     size = (size + GUEST_PAGE_SIZE - 1) & ~(GUEST_PAGE_SIZE - 1);
     if (size == 0)
         return -EINVAL;
-    void *p = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *p = mmap(NULL, size + GUARD_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
         return -errno;
     m->page_prot = calloc(size >> GUEST_PAGE_BITS, 1);
     if (!m->page_prot) {
-        munmap(p, size);
+        munmap(p, size + GUARD_SIZE);
         return -ENOMEM;
     }
     m->base = p;
@@ -34,7 +39,7 @@ int guest_mem_init(GuestMem *m, uint64_t size)
 void guest_mem_destroy(GuestMem *m)
 {
     if (m->base)
-        munmap(m->base, m->size);
+        munmap(m->base, m->size + GUARD_SIZE);
     free(m->page_prot);
     memset(m, 0, sizeof(*m));
 }

@@ -38,6 +38,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "engine/jit/jit.h"
+
 #include "signal-internal.h"
 
 /* the kernel's struct sigaction on the host (x86-64 and generic) */
@@ -205,6 +207,10 @@ static void host_sync_handler(int sig, siginfo_t *si, void *uc)
         take_host_signal(sig, si, uc);
         return;
     }
+    /* an inline guest access in translated code: a guest fault */
+    UserThread *t = user_current;
+    if (t && jit_host_fault(&t->cpu->common, sig, si, uc))
+        return;
     report_host_fault(sig, si, uc);
     HostKernelSigaction prev = previous_sync_action[sig];
     bool own_handler = prev.handler != (uintptr_t)SIG_DFL && prev.handler != (uintptr_t)SIG_IGN;

@@ -150,6 +150,9 @@ static int64_t clone_process(UserThread *t, uint64_t flags, uint64_t newsp, uint
     }
 
     /* the child */
+    /* The JIT's code buffer is shared memory, still the parent's: start a
+     * private one rather than write into the parent's code. */
+    cpu_drop_translations(&t->cpu->common);
     t->tid = gettid();
     t->host_thread = pthread_self();
     pthread_mutex_lock(&p->thread_lock);

@@ -85,6 +85,7 @@ UserThread *user_thread_new(UserProcess *p, RvCpu *cpu)
     t->cpu = cpu;
     t->proc = p;
     t->tid = gettid();
+    cpu->common.stats.count_in_code = p->opts.print_stats;
     pthread_mutex_lock(&p->thread_lock);
     t->next = p->threads;
     p->threads = t;
@@ -124,10 +125,14 @@ static void open_stats_output(void)
 static void print_stats(const UserThread *t)
 {
     const CpuStats *s = &t->cpu->common.stats;
+    /* "key value" pairs: bench/run.sh reads them by key */
     fprintf(stats_out,
-            "polyvm stats: blocks translated %" PRIu64 ", guest insns translated %" PRIu64
-            ", blocks executed %" PRIu64 "\n",
-            s->blocks_translated, s->guest_insns_translated, s->blocks_executed);
+            "polyvm stats: engine %s, blocks translated %" PRIu64 ", guest insns translated %" PRIu64
+            ", host code bytes %" PRIu64 ", translation us %" PRIu64 ", blocks executed %" PRIu64
+            ", chained jumps %" PRIu64 ", jump cache lookups %" PRIu64 ", jump cache hits %" PRIu64 "\n",
+            cpu_engine_name(t->cpu->common.engine), s->blocks_translated, s->guest_insns_translated,
+            s->host_code_bytes, s->translate_ns / 1000, s->blocks_executed, s->chained_jumps,
+            s->jump_cache_hits + s->jump_cache_misses, s->jump_cache_hits);
     fflush(stats_out);
 }
 

@@ -78,10 +78,23 @@ else
     failed=$((failed + 1))
     echo "FAIL: -d in_asm,ir -D did not log the block"
 fi
-expect 132 "polyvm stats: blocks translated 1" -- --stats user "$tmp/illegal"
-# ld a0, 0(x0): a guest load from an unmapped page dies of SIGSEGV (128+11).
+expect 132 "polyvm stats: engine jit, blocks translated 1," -- --stats user "$tmp/illegal"
+# -d out_asm logs the JIT's host code, disassembled.
+"$polyvm" -d out_asm -D "$tmp/log" user "$tmp/illegal" 2>/dev/null
+if grep -q '^OUT: \[guest 0x10078' "$tmp/log" && grep -q 'jmp' "$tmp/log"; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1))
+    echo "FAIL: -d out_asm did not log the block's host code"
+fi
+expect 2 "engine 'fast' is not available" -- --engine fast user "$tmp/illegal"
+# ld a0, 0(x0): a guest load from an unmapped page dies of SIGSEGV (128+11),
+# in the JIT through the host fault its inline access takes.
 make_elf "$tmp/segv" 0x10078 0x10000 0x80 0x80 8 03350000
-expect 139 "load fault at pc 0x10078 \\(0x0\\): Segmentation fault" -- user "$tmp/segv"
+for engine in jit interp; do
+    expect 139 "load fault at pc 0x10078 \\(0x0\\): Segmentation fault" -- --engine $engine user "$tmp/segv"
+    expect 132 "illegal instruction at pc 0x10078" -- --engine $engine user "$tmp/illegal"
+done
 expect 1 "entry point 0x90000 is not in an executable segment" -- user "$tmp/noentry"
 
 echo "$passed passed, $failed failed"

@@ -1,11 +1,14 @@
 /*
  * Translated-block cache: a chained hash table from (guest PC, mode flags) to
- * TranslatedBlock. It owns the blocks and their engine code. Flushing drops
- * everything; per-page invalidation and the generational code cache come with
- * the JIT and system mode (docs/codecache.md will describe them).
+ * TranslatedBlock. It owns the blocks, their engine code and the JIT's code
+ * buffer. Flushing drops everything; tb_cache_remove() drops one block
+ * (unlinked first), the step per-page invalidation and the generational code
+ * cache are built from (docs/codecache.md will describe them).
  */
 #include <stdlib.h>
+#include <string.h>
 
+#include "engine/jit/jit.h"
 #include "polyvm/engine.h"
 
 struct TbCache {
@@ -13,7 +16,15 @@ struct TbCache {
     uint64_t nbuckets;   /* power of two */
     uint64_t count;
     IrBlock *scratch;
+    JitState *jit;
 };
+
+static void free_block(TranslatedBlock *tb)
+{
+    interp_free(tb->interp);
+    jit_block_free(tb->jit);
+    free(tb);
+}
 
 static uint64_t tb_hash(uint64_t pc, uint32_t flags, uint64_t nbuckets)
 {
@@ -42,13 +53,14 @@ void tb_cache_flush(TbCache *c)
         TranslatedBlock *tb = c->buckets[i];
         while (tb) {
             TranslatedBlock *next = tb->hash_next;
-            interp_free(tb->interp);
-            free(tb);
+            free_block(tb);
             tb = next;
         }
         c->buckets[i] = NULL;
     }
     c->count = 0;
+    if (c->jit)
+        jit_state_reset(c->jit);
 }
 
 void tb_cache_free(TbCache *c)
@@ -57,6 +69,7 @@ void tb_cache_free(TbCache *c)
         return;
     tb_cache_flush(c);
     ir_block_free(c->scratch);
+    jit_state_free(c->jit);
     free(c->buckets);
     free(c);
 }
@@ -107,4 +120,41 @@ IrBlock *tb_cache_scratch_ir(TbCache *c, const IrGlobals *globals)
     if (!c->scratch)
         c->scratch = ir_block_new(globals);
     return c->scratch;
+}
+
+JitState *tb_cache_jit(TbCache *c)
+{
+    if (!c->jit)
+        c->jit = jit_state_new();
+    return c->jit;
+}
+
+JitState *tb_cache_jit_existing(const TbCache *c) { return c->jit; }
+
+void tb_cache_remove(TbCache *c, CpuCommon *cpu, TranslatedBlock *tb)
+{
+    tb_unlink(c, tb);
+    TranslatedBlock **p = &c->buckets[tb_hash(tb->pc, tb->flags, c->nbuckets)];
+    while (*p && *p != tb)
+        p = &(*p)->hash_next;
+    if (*p) {
+        *p = tb->hash_next;
+        c->count--;
+    }
+    CpuJumpCacheEntry *e = &cpu->jump_cache[cpu_jump_cache_index(tb->pc)];
+    if (e->tb == tb)
+        *e = (CpuJumpCacheEntry){.pc = CPU_JUMP_CACHE_EMPTY};
+    JitState *js = c->jit;
+    if (js && tb->jit) {
+        /* the fault lookup must not find it; its code space is reclaimed
+         * at the next reset */
+        for (uint32_t i = 0; i < js->nblocks; i++) {
+            if (js->blocks[i] == tb) {
+                memmove(&js->blocks[i], &js->blocks[i + 1], (js->nblocks - i - 1) * sizeof(*js->blocks));
+                js->nblocks--;
+                break;
+            }
+        }
+    }
+    free_block(tb);
 }

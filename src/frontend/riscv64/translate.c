@@ -162,6 +162,7 @@ RvCpu *rv_cpu_new(GuestMem *mem)
         return NULL;
     cpu->common.mem = mem;
     cpu->common.fe = &rv64_frontend;
+    cpu->common.engine = cpu_default_engine;
     cpu->reservation_addr = UINT64_MAX;
     return cpu;
 }

@@ -1,0 +1,224 @@
+/*
+ * The x86-64 back end's driver: jit_compile() walks an optimized IR block
+ * once, lowering each op with the register state of x86-regs.c, then emits
+ * the out-of-line stubs, resolves label branches and records the block's
+ * fault sites and chaining slots in a JitBlock.
+ *
+ * Control flow inside a block is handled simply: at every label and
+ * branch all values go home, so any path reaching a label finds the same
+ * (empty) register state. Blocks rarely branch inside (division guards,
+ * conditional branches right before the exit), so this costs little.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/jit/host-x86_64/x86-jit.h"
+
+JitState *jit_state_new(void)
+{
+    JitState *js = calloc(1, sizeof(*js));
+    if (!js)
+        return NULL;
+    if (code_buffer_init(&js->code, JIT_CODE_BUFFER_SIZE) < 0 || !x86_emit_entry_routines(js)) {
+        code_buffer_destroy(&js->code);
+        free(js);
+        return NULL;
+    }
+    return js;
+}
+
+void jit_state_free(JitState *js)
+{
+    if (!js)
+        return;
+    code_buffer_destroy(&js->code);
+    free(js->blocks);
+    free(js);
+}
+
+void jit_state_reset(JitState *js)
+{
+    code_buffer_reset(&js->code);
+    js->nblocks = 0;
+}
+
+void jit_block_free(JitBlock *jb) { free(jb); }
+
+/* last_use[t]: the last insn reading t. A backward branch could carry a
+ * value round a loop past its last linear use, so then every temp lives to
+ * the end of the block. */
+static void compute_liveness(X86Jit *j)
+{
+    const IrBlock *ir = j->ir;
+    bool backward = false;
+    bool *placed = calloc(ir->nlabels + 1, sizeof(bool));
+    if (!placed) {
+        j->failed = true;
+        return;
+    }
+    for (uint32_t i = 0; i < ir->ninsns; i++) {
+        const IrInsn *in = &ir->insns[i];
+        for (unsigned k = in->nout; k < (unsigned)in->nout + in->nin; k++)
+            j->last_use[in->args[k]] = i;
+        if (in->op == IR_OP_set_label)
+            placed[in->c[0]] = true;
+        else if (in->op == IR_OP_br && placed[in->c[0]])
+            backward = true;
+        else if (in->op == IR_OP_brcond && placed[in->c[1]])
+            backward = true;
+    }
+    free(placed);
+    if (backward)
+        for (IrTemp t = ir->nglobals; t < ir->ntemps; t++)
+            j->last_use[t] = ir->ninsns;
+}
+
+static void add_label_ref(X86Jit *j, uint8_t *rel32, uint32_t label)
+{
+    if (j->nlabel_refs == j->cap_label_refs) {
+        j->cap_label_refs = j->cap_label_refs ? 2 * j->cap_label_refs : 8;
+        X86LabelRef *n = realloc(j->label_refs, j->cap_label_refs * sizeof(*n));
+        if (!n) {
+            j->failed = true;
+            return;
+        }
+        j->label_refs = n;
+    }
+    j->label_refs[j->nlabel_refs++] = (X86LabelRef){rel32, label};
+}
+
+/* Lowers one insn; false when the block cannot be compiled. */
+static bool lower(X86Jit *j, const IrInsn *in)
+{
+    switch ((IrOpcode)in->op) {
+    case IR_OP_set_label:
+        if (!j->unreachable)
+            x86_spill_all(j);
+        x86_forget_regs(j);
+        j->label_pos[in->c[0]] = j->b.p;
+        j->unreachable = false;
+        return true;
+    case IR_OP_insn_start:
+        j->insn_pc = in->c[0];
+        return true;
+    default:
+        break;
+    }
+    if (j->unreachable)
+        return true;   /* dead code after an exit, up to the next label */
+    switch ((IrOpcode)in->op) {
+    case IR_OP_br:
+        x86_spill_all(j);
+        add_label_ref(j, x86_jmp_rel32(&j->b), (uint32_t)in->c[0]);
+        x86_forget_regs(j);
+        j->unreachable = true;
+        return true;
+    case IR_OP_brcond: {
+        X86Cond cc = x86_compare(j, (IrCond)in->c[0], (IrType)in->type, in->args[0], in->args[1]);
+        x86_spill_all(j);   /* stores only: the flags survive */
+        add_label_ref(j, x86_jcc_rel32(&j->b, cc), (uint32_t)in->c[1]);
+        x86_forget_regs(j);
+        return true;
+    }
+    case IR_OP_goto_tb:
+        x86_emit_goto_tb(j, (unsigned)in->c[0], in->c[1]);
+        break;
+    case IR_OP_exit_indirect:
+        x86_emit_exit_indirect(j, in->args[0]);
+        break;
+    case IR_OP_raise:
+        x86_emit_raise(j, (uint32_t)in->c[0], in->c[1]);
+        break;
+    default:
+        return x86_lower_insn(j, in);
+    }
+    x86_forget_regs(j);
+    j->unreachable = true;
+    return true;
+}
+
+static bool resolve_labels(X86Jit *j)
+{
+    for (uint32_t i = 0; i < j->nlabel_refs; i++) {
+        uint8_t *target = j->label_pos[j->label_refs[i].label];
+        if (!target || !x86_patch_rel32(&j->b, j->label_refs[i].rel32, jit_buf_exec_addr(&j->b, target)))
+            return false;
+    }
+    return true;
+}
+
+static JitResult finish_block(X86Jit *j, TranslatedBlock *tb)
+{
+    JitState *js = j->js;
+    if (js->nblocks == js->cap_blocks) {
+        uint32_t cap = js->cap_blocks ? 2 * js->cap_blocks : 1024;
+        TranslatedBlock **n = realloc(js->blocks, cap * sizeof(*n));
+        if (!n)
+            return JIT_NOMEM;
+        js->blocks = n;
+        js->cap_blocks = cap;
+    }
+    JitBlock *jb = calloc(1, sizeof(JitBlock) + j->nfaults * sizeof(JitFaultSite));
+    if (!jb)
+        return JIT_NOMEM;
+    jb->entry = code_buffer_commit(&js->code, &j->b);
+    jb->size = (uint32_t)jit_buf_offset(&j->b);
+    for (unsigned s = 0; s < 2; s++) {
+        if (j->exit_jmp[s]) {
+            jb->exit_jmp[s] = (uint32_t)(j->exit_jmp[s] - j->b.start);
+            jb->exit_stub[s] = (uint32_t)(j->exit_stub[s] - j->b.start);
+        }
+    }
+    jb->nfaults = j->nfaults;
+    if (j->nfaults)
+        memcpy(jb->faults, j->faults, j->nfaults * sizeof(JitFaultSite));
+    tb->jit = jb;
+    js->blocks[js->nblocks++] = tb;
+    return JIT_OK;
+}
+
+JitResult jit_compile(JitState *js, const IrBlock *ir, TranslatedBlock *tb, bool count_stats)
+{
+    X86Jit j = {.js = js, .ir = ir, .tb = tb, .count_stats = count_stats};
+    j.ts = malloc(ir->ntemps * sizeof(*j.ts));
+    j.last_use = calloc(ir->ntemps, sizeof(*j.last_use));
+    j.label_pos = calloc(ir->nlabels + 1, sizeof(*j.label_pos));
+    JitResult result = JIT_NOMEM;
+    if (!j.ts || !j.last_use || !j.label_pos)
+        goto out;
+    for (IrTemp t = 0; t < ir->ntemps; t++) {
+        j.ts[t].reg = X86_NOREG;
+        j.ts[t].mem_valid = ir->temps[t].kind != IR_TEMP_NORMAL;
+    }
+    for (unsigned r = 0; r < 16; r++)
+        j.reg_temp[r] = -1;
+    compute_liveness(&j);
+    code_buffer_begin(&js->code, &j.b);
+    x86_emit_block_entry(&j);
+    result = JIT_UNSUPPORTED;
+    for (uint32_t i = 0; i < ir->ninsns && !j.failed; i++) {
+        j.cur = i;
+        if (!lower(&j, &ir->insns[i]))
+            goto out;
+        x86_release_dead(&j);
+    }
+    /* a block must end in an exit; one that falls off the end is not ours */
+    if (j.failed || !j.unreachable)
+        goto out;
+    x86_emit_fault_stubs(&j);
+    if (j.b.overflow) {
+        result = JIT_FULL;
+        goto out;
+    }
+    if (!resolve_labels(&j))
+        goto out;
+    result = finish_block(&j, tb);
+out:
+    free(j.ts);
+    free(j.last_use);
+    free(j.label_pos);
+    free(j.label_refs);
+    free(j.stubs);
+    free(j.faults);
+    return result;
+}

@@ -1,0 +1,133 @@
+/*
+ * Internal state of the x86-64 back end while it compiles one IR block,
+ * shared by its parts:
+ *   x86-regs.c   where each IR value lives (host register, home slot) and
+ *                the spills and syncs the IR's flags demand
+ *   x86-lower.c  one lowering per IR op
+ *   x86-exits.c  block entry, exits, chaining slots, the entry/exit
+ *                routines, host-fault lookup
+ *   x86-jit.c    the driver: liveness, the op loop, labels, stubs
+ *
+ * Fixed registers while translated code runs: rbp = the CPU (CpuCommon *),
+ * r15 = guest_base, rsp 16-byte aligned (calls need no adjustment). All
+ * other general registers are allocatable; see docs/jit.md.
+ */
+#ifndef POLYVM_X86_JIT_H
+#define POLYVM_X86_JIT_H
+
+#include <stddef.h>
+
+#include "engine/jit/host-x86_64/x86-emit.h"
+#include "engine/jit/jit.h"
+
+#define X86_CPU_REG X86_RBP
+#define X86_GUEST_BASE_REG X86_R15
+
+/* registers a C call may clobber (System V) */
+#define X86_CALL_CLOBBERED                                                                       \
+    ((1u << X86_RAX) | (1u << X86_RCX) | (1u << X86_RDX) | (1u << X86_RSI) | (1u << X86_RDI) |   \
+     (1u << X86_R8) | (1u << X86_R9) | (1u << X86_R10) | (1u << X86_R11))
+
+typedef struct X86TempState {
+    int8_t reg;          /* host register holding the value, or X86_NOREG */
+    bool mem_valid;      /* the home slot holds the value (constants: always) */
+} X86TempState;
+
+/* an out-of-line guest-address check failure, emitted after the body */
+typedef struct X86FaultStub {
+    uint8_t *jcc;        /* rel32 of the branch to the stub */
+    uint64_t guest_pc;
+    int8_t addr_reg;
+    bool is_store;
+} X86FaultStub;
+
+typedef struct X86LabelRef {
+    uint8_t *rel32;      /* branch displacement to patch */
+    uint32_t label;
+} X86LabelRef;
+
+typedef struct X86Jit {
+    JitBuf b;
+    JitState *js;
+    const IrBlock *ir;
+    TranslatedBlock *tb;
+    bool count_stats;
+
+    X86TempState *ts;            /* per IR temp */
+    uint32_t *last_use;          /* per IR temp: index of the last insn reading it */
+    int16_t reg_temp[16];        /* IR temp in each host register, or -1 */
+    uint16_t locked;             /* registers the current insn relies on */
+    uint32_t cur;                /* index of the insn being lowered */
+    uint64_t insn_pc;            /* guest PC of the current guest instruction */
+    bool unreachable;            /* after an exit, until the next label */
+
+    uint8_t **label_pos;         /* writable address of each label, NULL until placed */
+    X86LabelRef *label_refs;
+    uint32_t nlabel_refs, cap_label_refs;
+    X86FaultStub *stubs;
+    uint32_t nstubs, cap_stubs;
+    JitFaultSite *faults;
+    uint32_t nfaults, cap_faults;
+    uint8_t *entry_jcc;          /* the leave_code check's branch */
+    uint8_t *exit_jmp[2];        /* rel32 of each chainable goto_tb slot */
+    uint8_t *exit_stub[2];
+    bool failed;                 /* out of memory or unsupported IR */
+} X86Jit;
+
+/* ---- values (x86-regs.c) ---- */
+X86Mem x86_home(const X86Jit *j, IrTemp t);
+bool x86_temp_is_const(const X86Jit *j, IrTemp t);
+uint64_t x86_const_value(const X86Jit *j, IrTemp t);
+/* The constant as a sign-extended imm32 if the temp is one that fits. */
+bool x86_const_imm32(const X86Jit *j, IrTemp t, int32_t *imm);
+/* A free register outside `avoid`, evicting an unlocked value if needed. */
+X86Reg x86_alloc_reg(X86Jit *j, uint16_t avoid);
+/* Makes temp t's value live in a register (locked for this insn). */
+X86Reg x86_use(X86Jit *j, IrTemp t, uint16_t avoid);
+/* A register for output t, whose previous value is dropped (locked). */
+X86Reg x86_def(X86Jit *j, IrTemp t, uint16_t avoid);
+/* Output t is in register r, which the caller emptied (fixed registers). */
+void x86_bind_output(X86Jit *j, IrTemp t, X86Reg r);
+/* Output t takes over input register r of a temp that dies here, if so. */
+bool x86_def_reuse(X86Jit *j, IrTemp out, IrTemp in);
+/* Empties register r (storing its value if still needed later). */
+void x86_evict_reg(X86Jit *j, X86Reg r);
+/* Stores dirty globals to the CPU state (they stay in their registers). */
+void x86_sync_globals(X86Jit *j);
+/* Before a C call: syncs (and, if the callee writes globals, drops) the
+ * globals and moves every still-needed value out of clobbered registers. */
+void x86_prepare_call(X86Jit *j, bool callee_reads_globals, bool callee_writes_globals);
+/* At labels and branches: every value to its home, registers empty. */
+void x86_spill_all(X86Jit *j);
+/* Frees the registers of temps whose last use is the current insn. */
+void x86_release_dead(X86Jit *j);
+/* Forgets every register assignment (values are already home). */
+void x86_forget_regs(X86Jit *j);
+
+/* ---- ops (x86-lower.c) ---- */
+/* Lowers one non-exit, non-label op; false if unsupported. */
+bool x86_lower_insn(X86Jit *j, const IrInsn *in);
+/* Emits a call to fn(cpu, args...) with args from temps or immediates. */
+typedef struct X86CallArg {
+    bool is_temp;
+    IrTemp temp;
+    uint64_t imm;
+} X86CallArg;
+void x86_emit_call(X86Jit *j, const void *fn, const X86CallArg *args, unsigned nargs);
+void x86_store_insn_pc(X86Jit *j);
+X86Cond x86_cond(IrCond c);
+/* cmp/test a, b for cond; returns the x86 condition to branch or set on. */
+X86Cond x86_compare(X86Jit *j, IrCond cond, IrType type, IrTemp a, IrTemp c);
+
+/* ---- exits (x86-exits.c) ---- */
+void x86_emit_block_entry(X86Jit *j);
+void x86_emit_goto_tb(X86Jit *j, unsigned slot, uint64_t target);
+void x86_emit_exit_indirect(X86Jit *j, IrTemp target);
+void x86_emit_raise(X86Jit *j, uint32_t excp, uint64_t aux);
+void x86_emit_fault_stubs(X86Jit *j);
+/* Emits the shared enter/epilogue routines at the start of the buffer. */
+bool x86_emit_entry_routines(JitState *js);
+
+static inline size_t x86_frame_offset(IrTemp t) { return offsetof(CpuCommon, frame) + 8 * (size_t)t; }
+
+#endif

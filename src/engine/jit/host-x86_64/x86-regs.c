@@ -1,0 +1,240 @@
+/*
+ * Register allocation within one block, in the style of a local allocator:
+ * every IR value is either in a host register, in its home slot (a global's
+ * field in the CPU state, a temp's slot in CpuCommon.frame), or both.
+ * Values are loaded on first use and stay in registers until a call, a
+ * label, an exit or register pressure forces them home. Globals are only
+ * written back where the IR says someone may look: before an op that can
+ * fault, a helper that reads them, and at block exits.
+ */
+#include "engine/jit/host-x86_64/x86-jit.h"
+
+/* Callee-saved registers first, so long-lived values (the guest registers)
+ * survive helper calls; rcx and rdx, which shifts and multiplies need,
+ * last. */
+static const X86Reg alloc_order[] = {
+    X86_RBX, X86_R12, X86_R13, X86_R14, X86_RSI, X86_RDI, X86_R8,
+    X86_R9,  X86_R10, X86_R11, X86_RAX, X86_RDX, X86_RCX,
+};
+
+X86Mem x86_home(const X86Jit *j, IrTemp t)
+{
+    const IrTempInfo *ti = &j->ir->temps[t];
+    if (ti->kind == IR_TEMP_GLOBAL)
+        return x86_mem(X86_CPU_REG, (int32_t)ti->offset);
+    return x86_mem(X86_CPU_REG, (int32_t)x86_frame_offset(t));
+}
+
+bool x86_temp_is_const(const X86Jit *j, IrTemp t) { return j->ir->temps[t].kind == IR_TEMP_CONST; }
+
+uint64_t x86_const_value(const X86Jit *j, IrTemp t) { return j->ir->temps[t].value; }
+
+bool x86_const_imm32(const X86Jit *j, IrTemp t, int32_t *imm)
+{
+    if (!x86_temp_is_const(j, t))
+        return false;
+    uint64_t v = j->ir->temps[t].value;
+    /* I32 values are used by 32-bit instructions, whose imm32 is the value */
+    if (j->ir->temps[t].type == IR_I32) {
+        *imm = (int32_t)(uint32_t)v;
+        return true;
+    }
+    if ((int64_t)v != (int32_t)v)
+        return false;
+    *imm = (int32_t)v;
+    return true;
+}
+
+static bool is_global(const X86Jit *j, IrTemp t) { return j->ir->temps[t].kind == IR_TEMP_GLOBAL; }
+
+/* Inputs of the current insn count as needed: a call evicts them from
+ * clobbered registers before it reads them from their home slots. */
+static bool needed_later(const X86Jit *j, IrTemp t)
+{
+    return is_global(j, t) || j->last_use[t] >= j->cur;
+}
+
+static void store_home(X86Jit *j, IrTemp t)
+{
+    X86TempState *s = &j->ts[t];
+    if (s->reg != X86_NOREG && !s->mem_valid) {
+        x86_store(&j->b, 8, x86_home(j, t), (X86Reg)s->reg);
+        s->mem_valid = true;
+    }
+}
+
+static void drop_reg(X86Jit *j, X86Reg r)
+{
+    int t = j->reg_temp[r];
+    if (t >= 0)
+        j->ts[t].reg = X86_NOREG;
+    j->reg_temp[r] = -1;
+    j->locked &= (uint16_t)~(1u << r);
+}
+
+void x86_evict_reg(X86Jit *j, X86Reg r)
+{
+    int t = j->reg_temp[r];
+    if (t >= 0 && needed_later(j, (IrTemp)t))
+        store_home(j, (IrTemp)t);
+    drop_reg(j, r);
+}
+
+X86Reg x86_alloc_reg(X86Jit *j, uint16_t avoid)
+{
+    avoid |= j->locked;
+    for (unsigned i = 0; i < sizeof(alloc_order) / sizeof(alloc_order[0]); i++) {
+        X86Reg r = alloc_order[i];
+        if (!(avoid & (1u << r)) && j->reg_temp[r] < 0)
+            return r;
+    }
+    /* Evict the unlocked value needed furthest ahead (dead ones first). */
+    X86Reg best = X86_NOREG;
+    uint32_t best_use = 0;
+    for (unsigned i = 0; i < sizeof(alloc_order) / sizeof(alloc_order[0]); i++) {
+        X86Reg r = alloc_order[i];
+        if (avoid & (1u << r))
+            continue;
+        IrTemp t = (IrTemp)j->reg_temp[r];
+        uint32_t use = is_global(j, t) ? UINT32_MAX - 1 : j->last_use[t];
+        if (j->ts[t].mem_valid)
+            use = UINT32_MAX;   /* free to drop: nothing to store */
+        if (best == X86_NOREG || use > best_use) {
+            best = r;
+            best_use = use;
+        }
+    }
+    if (best == X86_NOREG) {
+        /* every register locked by one insn: impossible with <= 8 operands */
+        j->failed = true;
+        return X86_RAX;
+    }
+    x86_evict_reg(j, best);
+    return best;
+}
+
+static void bind(X86Jit *j, IrTemp t, X86Reg r)
+{
+    j->reg_temp[r] = (int16_t)t;
+    j->ts[t].reg = (int8_t)r;
+    j->locked |= (uint16_t)(1u << r);
+}
+
+X86Reg x86_use(X86Jit *j, IrTemp t, uint16_t avoid)
+{
+    X86TempState *s = &j->ts[t];
+    if (s->reg != X86_NOREG && !(avoid & (1u << s->reg))) {
+        j->locked |= (uint16_t)(1u << s->reg);
+        return (X86Reg)s->reg;
+    }
+    X86Reg r = x86_alloc_reg(j, avoid);
+    if (s->reg != X86_NOREG) {
+        /* in a register the caller cannot use: copy, and let the copy be it */
+        X86Reg old = (X86Reg)s->reg;
+        x86_rr(&j->b, X86_OP_MOV, true, r, old);
+        j->reg_temp[old] = -1;
+        j->locked &= (uint16_t)~(1u << old);
+    } else if (x86_temp_is_const(j, t)) {
+        x86_mov_ri(&j->b, true, r, x86_const_value(j, t));
+    } else {
+        x86_rm(&j->b, X86_OP_MOV, true, r, x86_home(j, t));
+    }
+    bind(j, t, r);
+    return r;
+}
+
+X86Reg x86_def(X86Jit *j, IrTemp t, uint16_t avoid)
+{
+    X86TempState *s = &j->ts[t];
+    X86Reg r;
+    if (s->reg != X86_NOREG && !(avoid & (1u << s->reg)) && !(j->locked & (1u << s->reg))) {
+        r = (X86Reg)s->reg;
+    } else {
+        r = x86_alloc_reg(j, avoid);
+        /* The old register may still hold this insn's input (t is both
+         * read and written): unbind it but keep it locked until the insn
+         * is done, so nothing else is put there meanwhile. */
+        if (s->reg != X86_NOREG)
+            j->reg_temp[s->reg] = -1;
+    }
+    bind(j, t, r);
+    s->mem_valid = false;
+    return r;
+}
+
+void x86_bind_output(X86Jit *j, IrTemp t, X86Reg r)
+{
+    X86TempState *s = &j->ts[t];
+    if (s->reg != X86_NOREG && s->reg != r)
+        j->reg_temp[s->reg] = -1;
+    bind(j, t, r);
+    s->mem_valid = false;
+}
+
+bool x86_def_reuse(X86Jit *j, IrTemp out, IrTemp in)
+{
+    X86TempState *si = &j->ts[in];
+    if (si->reg == X86_NOREG)
+        return false;
+    if (in == out) {
+        j->locked |= (uint16_t)(1u << si->reg);
+        si->mem_valid = false;
+        return true;
+    }
+    if (is_global(j, in) || x86_temp_is_const(j, in) || j->last_use[in] != j->cur)
+        return false;
+    X86Reg r = (X86Reg)si->reg;
+    X86TempState *so = &j->ts[out];
+    if (so->reg != X86_NOREG)
+        drop_reg(j, (X86Reg)so->reg);
+    si->reg = X86_NOREG;
+    bind(j, out, r);
+    so->mem_valid = false;
+    return true;
+}
+
+void x86_sync_globals(X86Jit *j)
+{
+    for (IrTemp t = 0; t < j->ir->nglobals; t++)
+        store_home(j, t);
+}
+
+void x86_prepare_call(X86Jit *j, bool callee_reads_globals, bool callee_writes_globals)
+{
+    if (callee_reads_globals || callee_writes_globals)
+        x86_sync_globals(j);
+    for (X86Reg r = X86_RAX; r <= X86_R15; r++) {
+        int t = j->reg_temp[r];
+        if (t < 0)
+            continue;
+        bool clobbered = X86_CALL_CLOBBERED & (1u << r);
+        if (clobbered || (callee_writes_globals && is_global(j, (IrTemp)t)))
+            x86_evict_reg(j, r);
+    }
+}
+
+void x86_spill_all(X86Jit *j)
+{
+    for (X86Reg r = X86_RAX; r <= X86_R15; r++)
+        if (j->reg_temp[r] >= 0)
+            x86_evict_reg(j, r);
+}
+
+void x86_release_dead(X86Jit *j)
+{
+    for (X86Reg r = X86_RAX; r <= X86_R15; r++) {
+        int t = j->reg_temp[r];
+        if (t >= 0 && !is_global(j, (IrTemp)t) && j->last_use[t] <= j->cur && !x86_temp_is_const(j, (IrTemp)t))
+            drop_reg(j, r);
+        else if (t >= 0 && x86_temp_is_const(j, (IrTemp)t) && j->last_use[t] <= j->cur)
+            drop_reg(j, r);
+    }
+    j->locked = 0;
+}
+
+void x86_forget_regs(X86Jit *j)
+{
+    for (X86Reg r = X86_RAX; r <= X86_R15; r++)
+        drop_reg(j, r);
+    j->locked = 0;
+}
