@@ -32,7 +32,7 @@ static void usage(FILE *out)
             "  -D FILE                  write the log to FILE instead of stderr\n"
             "  --engine jit|interp      execution engine: jit compiles guest code to host code\n"
             "                           (default), interp runs the IR in the reference\n"
-            "                           interpreter\n"
+            "                           interpreter (default: $POLYVM_ENGINE, else jit)\n"
             "  --stats                  print translation and execution counters at exit\n"
             "  -h, --help               show this help and exit\n"
             "  -V, --version            show the version and exit\n"
@@ -160,6 +160,16 @@ int main(int argc, char **argv)
 {
     bool stats = false;
     int i = 1;
+    /* the test suite runs everything once per engine through this */
+    const char *env_engine = getenv("POLYVM_ENGINE");
+    if (env_engine && *env_engine) {
+        int e = cpu_engine_from_name(env_engine);
+        if (e < 0) {
+            fprintf(stderr, "polyvm: POLYVM_ENGINE names no engine: '%s' (built: jit, interp)\n", env_engine);
+            return 2;
+        }
+        cpu_default_engine = (CpuEngine)e;
+    }
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *opt = argv[i];
         if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
