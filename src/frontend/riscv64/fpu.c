@@ -16,6 +16,7 @@
  * the rounding position), then round_pack() rounds it once into the format.
  */
 #include "fpu.h"
+#include "fpu-host.h"
 
 #include "polyvm/cpu.h"
 
@@ -578,12 +579,16 @@ static uint64_t fp_out(RvCpu *cpu, FpuFormat f, uint64_t v, unsigned flags)
 
 typedef uint64_t (*FpuBinaryFn)(FpuFormat, uint64_t, uint64_t, int, unsigned *);
 
-static uint64_t binary(void *opaque, FpuFormat f, FpuBinaryFn fn, uint64_t a, uint64_t b, uint64_t rm)
+static uint64_t binary(void *opaque, FpuFormat f, FpuBinaryFn fn, FpuHostOp hop, uint64_t a, uint64_t b,
+                       uint64_t rm)
 {
     RvCpu *cpu = opaque;
     int mode = resolve_rm(cpu, rm);
     unsigned flags = 0;
-    uint64_t r = fn(f, fp_in(f, a), fp_in(f, b), mode, &flags);
+    uint64_t r;
+    if (fpu_host_try(f, hop, fp_in(f, a), fp_in(f, b), 0, mode, (unsigned)cpu->fflags, &r))
+        return fp_out(cpu, f, r, 0);
+    r = fn(f, fp_in(f, a), fp_in(f, b), mode, &flags);
     return fp_out(cpu, f, r, flags);
 }
 
@@ -592,7 +597,10 @@ static uint64_t sqrt_op(void *opaque, FpuFormat f, uint64_t a, uint64_t rm)
     RvCpu *cpu = opaque;
     int mode = resolve_rm(cpu, rm);
     unsigned flags = 0;
-    uint64_t r = fpu_sqrt(f, fp_in(f, a), mode, &flags);
+    uint64_t r;
+    if (fpu_host_try(f, FPU_HOST_SQRT, fp_in(f, a), 0, 0, mode, (unsigned)cpu->fflags, &r))
+        return fp_out(cpu, f, r, 0);
+    r = fpu_sqrt(f, fp_in(f, a), mode, &flags);
     return fp_out(cpu, f, r, flags);
 }
 
@@ -602,7 +610,12 @@ static uint64_t fma_op(void *opaque, FpuFormat f, uint64_t a, uint64_t b, uint64
     RvCpu *cpu = opaque;
     int mode = resolve_rm(cpu, rm);
     unsigned flags = 0;
-    uint64_t r = fpu_fma(f, fp_in(f, a), fp_in(f, b), fp_in(f, c), (unsigned)neg, mode, &flags);
+    uint64_t r, ha = fp_in(f, a), hc = fp_in(f, c);
+    /* negating an input is exact, so the host computes (+-a)*b + (+-c) */
+    if (fpu_host_try(f, FPU_HOST_FMA, (neg & FPU_NEG_PRODUCT) ? ha ^ sign_bit(&fmt_info[f]) : ha, fp_in(f, b),
+                     (neg & FPU_NEG_ADDEND) ? hc ^ sign_bit(&fmt_info[f]) : hc, mode, (unsigned)cpu->fflags, &r))
+        return fp_out(cpu, f, r, 0);
+    r = fpu_fma(f, ha, fp_in(f, b), hc, (unsigned)neg, mode, &flags);
     return fp_out(cpu, f, r, flags);
 }
 
@@ -655,11 +668,11 @@ static uint64_t compare_op(void *opaque, FpuFormat f, FpuCompareFn fn, uint64_t 
 }
 
 /* helper_<name>_s and helper_<name>_d of one shape, differing only in format */
-#define ARITH_HELPERS(name, fn)                                                              \
+#define ARITH_HELPERS(name, fn, hop)                                                         \
     static uint64_t helper_##name##_s(void *cpu, uint64_t a, uint64_t b, uint64_t rm)        \
-    { return binary(cpu, FPU_F32, fn, a, b, rm); }                                           \
+    { return binary(cpu, FPU_F32, fn, hop, a, b, rm); }                                      \
     static uint64_t helper_##name##_d(void *cpu, uint64_t a, uint64_t b, uint64_t rm)        \
-    { return binary(cpu, FPU_F64, fn, a, b, rm); }
+    { return binary(cpu, FPU_F64, fn, hop, a, b, rm); }
 #define MIN_MAX_HELPERS(name, fn)                                                            \
     static uint64_t helper_##name##_s(void *cpu, uint64_t a, uint64_t b)                     \
     { return min_max_op(cpu, FPU_F32, fn, a, b); }                                           \
@@ -671,10 +684,10 @@ static uint64_t compare_op(void *opaque, FpuFormat f, FpuCompareFn fn, uint64_t 
     static uint64_t helper_##name##_d(void *cpu, uint64_t a, uint64_t b)                     \
     { return compare_op(cpu, FPU_F64, fn, a, b); }
 
-ARITH_HELPERS(fadd, fpu_add)
-ARITH_HELPERS(fsub, fpu_sub)
-ARITH_HELPERS(fmul, fpu_mul)
-ARITH_HELPERS(fdiv, fpu_div)
+ARITH_HELPERS(fadd, fpu_add, FPU_HOST_ADD)
+ARITH_HELPERS(fsub, fpu_sub, FPU_HOST_SUB)
+ARITH_HELPERS(fmul, fpu_mul, FPU_HOST_MUL)
+ARITH_HELPERS(fdiv, fpu_div, FPU_HOST_DIV)
 MIN_MAX_HELPERS(fmin, fpu_min)
 MIN_MAX_HELPERS(fmax, fpu_max)
 COMPARE_HELPERS(feq, fpu_eq)

@@ -73,6 +73,11 @@ uint64_t fpu_from_int(FpuFormat f, uint64_t v, FpuIntKind kind, int rm, unsigned
 /* binary32 <-> binary64 */
 uint64_t fpu_convert(FpuFormat to, FpuFormat from, uint64_t a, int rm, unsigned *flags);
 
+/* The operations the host-FPU fast path (fpu-host.h) covers. */
+typedef enum FpuHostOp {
+    FPU_HOST_ADD, FPU_HOST_SUB, FPU_HOST_MUL, FPU_HOST_DIV, FPU_HOST_SQRT, FPU_HOST_FMA,
+} FpuHostOp;
+
 /* NaN-boxing of singles in the 64-bit FP registers */
 static inline uint64_t fpu_box32(uint64_t v) { return v | 0xffffffff00000000ull; }
 static inline uint64_t fpu_unbox32(uint64_t reg)
