@@ -13,6 +13,12 @@
  *
  * The data page's initial contents are a function of a seed (rvg_fill_data),
  * simple enough that guest code can compute it too (the ELF batch image does).
+ *
+ * Two options serve runners that compare polyvm with itself (rv64-lockstep)
+ * and are off for the oracles: loops (backward branches, bounded by a
+ * counter register) and faults (one access to an address that is unmapped in
+ * the direct runners' layout). With both off a seed gives the same sequences
+ * as before they existed.
  */
 #ifndef RV64_RANDOM_INSN_H
 #define RV64_RANDOM_INSN_H
@@ -27,6 +33,9 @@
 #define RVG_DATA_SIZE 4096u
 #define RVG_DUMP_BASE UINT64_C(0x12000) /* ELF image: register dump area after the data page */
 #define RVG_CODE_BASE UINT64_C(0x13000) /* direct runners: the sequence, then the terminator */
+/* Direct runners reserve this much guest address space and map only the data
+ * and code pages in it; fault addresses are chosen against this layout. */
+#define RVG_SPACE_SIZE (UINT64_C(16) << 20)
 
 #define RVG_MAX_INSNS 40          /* including the helper insns of indirect jumps */
 #define RVG_MAX_CODE (RVG_MAX_INSNS * 4)
@@ -83,6 +92,7 @@ typedef struct RvgInsn {
     int16_t target;       /* branch/jump: index of the insn it lands on (ninsns = end) */
     int16_t anchor;       /* offsets are measured from this insn (auipc of a jalr pair) */
     int8_t lsb;           /* jalr: extra 1 added to the offset (cleared by jalr) */
+    bool loop_counter;    /* decrements the loop counter before a backward branch */
 } RvgInsn;
 
 typedef struct RvgSeq {
@@ -94,13 +104,23 @@ typedef struct RvgSeq {
     uint8_t code[RVG_MAX_CODE];
     uint8_t dump_reg;     /* a base register (x8..x15) no insn writes; runners may clobber it */
     uint32_t base_mask;   /* registers holding data addresses, never written */
+    /* loops/faults options only (0 = none): registers no insn writes either */
+    uint8_t loop_reg;     /* counter of the backward branches: each one decrements it first */
+    uint8_t fault_reg;    /* base of the faulting access */
+    int16_t fault_insn;   /* index of the access meant to fault, -1 if none */
+    uint64_t fault_addr;  /* the address it accesses */
 } RvgSeq;
 
 /* Generation options. */
 typedef struct RvgOptions {
     unsigned max_insns;        /* 1..RVG_MAX_INSNS-8: generated insns per sequence at most */
     unsigned misaligned_pct;   /* share of plain loads/stores that are misaligned */
+    unsigned loops;            /* backward branches per sequence at most (0: forward only) */
+    unsigned fault_pct;        /* share of sequences with an access to an unmapped address */
 } RvgOptions;
+/* Upper bound of the loop counter's initial value: with loops, an insn runs at
+ * most RVG_LOOP_MAX_COUNT + 1 times. */
+#define RVG_LOOP_MAX_COUNT 4
 
 int rvg_init(char *err, size_t errlen);
 unsigned rvg_row_count(void);
@@ -118,8 +138,10 @@ bool rvg_row_enabled(unsigned row);
 void rvg_generate(RvgSeq *seq, const RvgOptions *opt, uint64_t seed, uint64_t index);
 
 /* Minimisation support: replaces insn i by a nop of the same length (so
- * offsets stay valid) and rebuilds the code bytes. */
+ * offsets stay valid) and rebuilds the code bytes. rvg_can_nop() is false
+ * for the counter decrement of a loop, without which it might not end. */
 void rvg_make_nop(RvgSeq *seq, unsigned i);
+bool rvg_can_nop(const RvgSeq *seq, unsigned i);
 bool rvg_insn_is_nop(const RvgInsn *in);
 
 /* Data page contents for a seed; the table is what guest code indexes too. */

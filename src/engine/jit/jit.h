@@ -28,11 +28,20 @@ enum {
     JIT_EXIT_SMALLEST_TB = 16,
 };
 
+/* A guest register whose current value lives only in a host register at
+ * some fault site (translated code does not store it before the access). */
+typedef struct JitDirtyGlobal {
+    uint32_t offset;           /* in the CPU state */
+    uint8_t host_reg;
+} JitDirtyGlobal;
+
 /* A guest memory access in translated code that the host may fault on. */
 typedef struct JitFaultSite {
     uint32_t host_offset;      /* of the faulting instruction from the block entry */
     uint8_t is_store;
     uint8_t addr_reg;          /* host register holding the guest address */
+    uint16_t ndirty;           /* JitBlock.dirty[dirty_first ..] to write back */
+    uint32_t dirty_first;
     uint64_t guest_pc;
 } JitFaultSite;
 
@@ -45,6 +54,7 @@ typedef struct JitBlock {
     uint32_t exit_jmp[2];
     uint32_t exit_stub[2];
     uint32_t nfaults;
+    const JitDirtyGlobal *dirty;   /* after faults[], same allocation */
     JitFaultSite faults[];
 } JitBlock;
 

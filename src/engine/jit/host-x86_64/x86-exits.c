@@ -149,6 +149,8 @@ void x86_emit_fault_stubs(X86Jit *j)
     for (uint32_t i = 0; i < j->nstubs; i++) {
         const X86FaultStub *s = &j->stubs[i];
         x86_patch_rel32(&j->b, s->jcc, jit_buf_exec_addr(&j->b, j->b.p));
+        for (uint32_t k = s->dirty.first; k < s->dirty.first + s->dirty.count; k++)
+            x86_store(&j->b, 8, x86_mem(X86_CPU_REG, (int32_t)j->dirty[k].offset), (X86Reg)j->dirty[k].host_reg);
         x86_rr(&j->b, X86_OP_MOV, true, X86_RSI, (X86Reg)s->addr_reg);
         x86_mov_ri(&j->b, true, X86_RDX, s->guest_pc);
         x86_mov_ri(&j->b, false, X86_RCX, s->is_store);
@@ -217,6 +219,9 @@ bool jit_host_fault(CpuCommon *cpu, int sig, const siginfo_t *si, void *ucontext
         const JitFaultSite *f = &jb->faults[i];
         if (f->host_offset != off)
             continue;
+        /* the guest registers translated code had not stored yet */
+        for (uint32_t k = f->dirty_first; k < f->dirty_first + f->ndirty; k++)
+            *(uint64_t *)((char *)cpu + jb->dirty[k].offset) = (uint64_t)gregs[greg_index[jb->dirty[k].host_reg]];
         /* Resume in jit_raise_access_fault as if translated code had
          * called it: arguments in registers, rsp as after a call (the
          * slot below rsp is in the red zone the kernel leaves alone). */

@@ -158,9 +158,14 @@ static JitResult finish_block(X86Jit *j, TranslatedBlock *tb)
         js->blocks = n;
         js->cap_blocks = cap;
     }
-    JitBlock *jb = calloc(1, sizeof(JitBlock) + j->nfaults * sizeof(JitFaultSite));
+    size_t faults_size = j->nfaults * sizeof(JitFaultSite);
+    JitBlock *jb = calloc(1, sizeof(JitBlock) + faults_size + j->ndirty * sizeof(JitDirtyGlobal));
     if (!jb)
         return JIT_NOMEM;
+    JitDirtyGlobal *dirty = (JitDirtyGlobal *)((char *)jb->faults + faults_size);
+    if (j->ndirty)
+        memcpy(dirty, j->dirty, j->ndirty * sizeof(JitDirtyGlobal));
+    jb->dirty = dirty;
     jb->entry = code_buffer_commit(&js->code, &j->b);
     jb->size = (uint32_t)jit_buf_offset(&j->b);
     for (unsigned s = 0; s < 2; s++) {
@@ -220,5 +225,6 @@ out:
     free(j.label_refs);
     free(j.stubs);
     free(j.faults);
+    free(j.dirty);
     return result;
 }

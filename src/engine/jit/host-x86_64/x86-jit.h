@@ -33,12 +33,19 @@ typedef struct X86TempState {
     bool mem_valid;      /* the home slot holds the value (constants: always) */
 } X86TempState;
 
+/* the dirty guest registers at one access: X86Jit.dirty[first, first+count) */
+typedef struct X86DirtyRange {
+    uint32_t first;
+    uint16_t count;
+} X86DirtyRange;
+
 /* an out-of-line guest-address check failure, emitted after the body */
 typedef struct X86FaultStub {
     uint8_t *jcc;        /* rel32 of the branch to the stub */
     uint64_t guest_pc;
     int8_t addr_reg;
     bool is_store;
+    X86DirtyRange dirty; /* the stub stores them before raising the fault */
 } X86FaultStub;
 
 typedef struct X86LabelRef {
@@ -68,6 +75,8 @@ typedef struct X86Jit {
     uint32_t nstubs, cap_stubs;
     JitFaultSite *faults;
     uint32_t nfaults, cap_faults;
+    JitDirtyGlobal *dirty;
+    uint32_t ndirty, cap_dirty;
     uint8_t *entry_jcc;          /* the leave_code check's branch */
     uint8_t *exit_jmp[2];        /* rel32 of each chainable goto_tb slot */
     uint8_t *exit_stub[2];

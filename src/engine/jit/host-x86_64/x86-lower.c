@@ -8,7 +8,9 @@
  * Guest memory in user mode is guest_base + address, checked against the
  * guest size inline; the host mapping mirrors guest permissions, so a
  * denied access faults in the host and jit_host_fault() makes it a precise
- * guest fault. docs/jit.md gives the system-mode (soft-TLB) form.
+ * guest fault, writing back the guest registers that were only in host
+ * registers (each access's fault site lists them), so no access needs
+ * stores before it. docs/jit.md gives the system-mode (soft-TLB) form.
  */
 #include <stdlib.h>
 
@@ -289,10 +291,36 @@ static void lower_helper(X86Jit *j, const IrInsn *in)
 
 static bool inline_access(IrMemOp mo) { return !(mo & (IR_MO_BE | IR_MO_ALIGN)); }
 
-/* Checks addr against the guest size (out-of-range goes to a stub that
- * raises the fault) and records the access that follows as a fault site. */
-static void check_address(X86Jit *j, X86Reg ra, bool is_store)
+/* Notes which guest registers are dirty in host registers right now: a
+ * fault at the coming access writes them back (jit_host_fault or the
+ * range-check stub), so the access needs no stores before it. */
+static X86DirtyRange note_dirty_globals(X86Jit *j)
 {
+    X86DirtyRange d = {j->ndirty, 0};
+    for (IrTemp t = 0; t < j->ir->nglobals; t++) {
+        const X86TempState *s = &j->ts[t];
+        if (s->reg == X86_NOREG || s->mem_valid)
+            continue;
+        if (j->ndirty == j->cap_dirty) {
+            j->cap_dirty = j->cap_dirty ? 2 * j->cap_dirty : 32;
+            JitDirtyGlobal *n = realloc(j->dirty, j->cap_dirty * sizeof(*n));
+            if (!n) {
+                j->failed = true;
+                return d;
+            }
+            j->dirty = n;
+        }
+        j->dirty[j->ndirty++] = (JitDirtyGlobal){j->ir->temps[t].offset, (uint8_t)s->reg};
+        d.count++;
+    }
+    return d;
+}
+
+/* Checks addr against the guest size (out of range goes to a stub that
+ * raises the fault); returns the dirty globals for the access's fault site. */
+static X86DirtyRange guard_access(X86Jit *j, X86Reg ra, bool is_store)
+{
+    X86DirtyRange dirty = note_dirty_globals(j);
     x86_rm(&j->b, X86_OP_CMP, true, ra, x86_mem(X86_CPU_REG, (int32_t)offsetof(CpuCommon, guest_size)));
     uint8_t *jcc = x86_jcc_rel32(&j->b, X86_CC_AE);
     if (j->nstubs == j->cap_stubs) {
@@ -300,14 +328,18 @@ static void check_address(X86Jit *j, X86Reg ra, bool is_store)
         X86FaultStub *n = realloc(j->stubs, j->cap_stubs * sizeof(*n));
         if (!n) {
             j->failed = true;
-            return;
+            return dirty;
         }
         j->stubs = n;
     }
-    j->stubs[j->nstubs++] = (X86FaultStub){jcc, j->insn_pc, (int8_t)ra, is_store};
+    j->stubs[j->nstubs++] = (X86FaultStub){jcc, j->insn_pc, (int8_t)ra, is_store, dirty};
+    return dirty;
 }
 
-static void add_fault_site(X86Jit *j, X86Reg ra, bool is_store)
+/* Records the access emitted next as a fault site. Between guard_access
+ * and here only stores (evictions) may be emitted, so the registers the
+ * dirty list names still hold those values. */
+static void add_fault_site(X86Jit *j, X86Reg ra, bool is_store, X86DirtyRange dirty)
 {
     if (j->nfaults == j->cap_faults) {
         j->cap_faults = j->cap_faults ? 2 * j->cap_faults : 16;
@@ -318,7 +350,8 @@ static void add_fault_site(X86Jit *j, X86Reg ra, bool is_store)
         }
         j->faults = n;
     }
-    j->faults[j->nfaults++] = (JitFaultSite){(uint32_t)jit_buf_offset(&j->b), is_store, (uint8_t)ra, j->insn_pc};
+    j->faults[j->nfaults++] = (JitFaultSite){(uint32_t)jit_buf_offset(&j->b), is_store, (uint8_t)ra,
+                                             dirty.count, dirty.first, j->insn_pc};
 }
 
 static void lower_load(X86Jit *j, const IrInsn *in)
@@ -334,13 +367,12 @@ static void lower_load(X86Jit *j, const IrInsn *in)
         take_result(j, out, type);
         return;
     }
-    x86_sync_globals(j);
     X86Reg ra = x86_use(j, addr, 0);
-    check_address(j, ra, false);
+    X86DirtyRange dirty = guard_access(j, ra, false);
     X86Reg r = x86_def(j, out, 0);
     X86Mem m = x86_mem_idx(X86_GUEST_BASE_REG, ra, 0);
     bool sign = mo & IR_MO_SIGN, w64 = type == IR_I64;
-    add_fault_site(j, ra, false);
+    add_fault_site(j, ra, false, dirty);
     switch (mo & IR_MO_SIZE_MASK) {
     case IR_MO_8: x86_rm(&j->b, sign ? X86_OP_MOVSX8 : X86_OP_MOVZX8, sign && w64, r, m); break;
     case IR_MO_16: x86_rm(&j->b, sign ? X86_OP_MOVSX16 : X86_OP_MOVZX16, sign && w64, r, m); break;
@@ -366,15 +398,14 @@ static void lower_store(X86Jit *j, const IrInsn *in)
         x86_emit_call(j, (const void *)cpu_st, args, 3);
         return;
     }
-    x86_sync_globals(j);
     int32_t imm;
     bool use_imm = size >= 4 && x86_const_imm32(j, val, &imm) &&
                    (size == 4 || (int64_t)x86_const_value(j, val) == imm);
     X86Reg rv = use_imm ? X86_NOREG : x86_use(j, val, 0);
     X86Reg ra = x86_use(j, addr, 0);
-    check_address(j, ra, true);
+    X86DirtyRange dirty = guard_access(j, ra, true);
     X86Mem m = x86_mem_idx(X86_GUEST_BASE_REG, ra, 0);
-    add_fault_site(j, ra, true);
+    add_fault_site(j, ra, true, dirty);
     if (use_imm)
         x86_store_imm(&j->b, size, m, imm);
     else
