@@ -136,6 +136,9 @@ static bool compile_block(CpuCommon *cpu, const IrBlock *ir, TranslatedBlock *tb
 /* Translates (or finds) the block at cpu->pc; NULL only on allocation failure. */
 static TranslatedBlock *get_block(CpuCommon *cpu, bool *flushed)
 {
+    const CpuJumpCacheEntry *e = &cpu->jump_cache[cpu_jump_cache_index(cpu->pc)];
+    if (e->pc == cpu->pc)
+        return e->tb;
     TranslatedBlock *tb = tb_cache_lookup(cpu->tbs, cpu->pc, 0);
     if (tb)
         return tb;

@@ -20,6 +20,15 @@
  * - control flow only goes forward, to an instruction boundary inside the
  *   sequence or to its end, never into the middle of an auipc+jalr pair;
  * - CSR writes never leave an invalid frm; no counters are read.
+ *
+ * With the loops option, backward branches are `blt zero, c, target` right
+ * after a decrement of the counter register c (which nothing else writes and
+ * nothing may jump between): every backward jump lowers c and needs c > 0,
+ * so there are at most c's initial value of them, and each instruction runs
+ * at most RVG_LOOP_MAX_COUNT + 1 times (which bounds sp's drift, too). With
+ * the faults option, one load/store/atomic uses a reserved base register
+ * whose value puts the access on an unmapped page, across a mapping's edge,
+ * past the end of the guest space or at a wrapping 64-bit address.
  */
 #include "rv64_random_insn.h"
 
@@ -475,12 +484,20 @@ typedef struct Gen {
     uint64_t pending;          /* bitmap: insns whose offset is resolved at the end */
     uint8_t recent_x[4], recent_f[4];   /* last destinations written */
     unsigned nrecent_x, nrecent_f;
+    uint32_t reserved;         /* loop counter and fault base: never written */
+    uint64_t backward;         /* bitmap: pending jumps that go backward */
+    unsigned nloops;
+    uint64_t sp_down, sp_up;   /* loops: sp drift left within the preset window */
 } Gen;
 
 #define SP_LO (RVG_DATA_BASE + 0x200)
 #define SP_HI (RVG_DATA_BASE + 0xe00)
+/* loops: sp may move this far either way from its initial value, since a
+ * c.addi16sp inside a loop runs several times */
+#define SP_LOOP_WINDOW 0x200u
 
-static bool is_base(const Gen *g, unsigned reg) { return (g->seq->base_mask >> reg) & 1; }
+/* registers no generated insn may write */
+static bool is_fixed(const Gen *g, unsigned reg) { return ((g->seq->base_mask | g->reserved) >> reg) & 1; }
 
 /* Sources come from recent destinations a good part of the time, so results
  * feed later instructions (NaN-boxing, flags, sign extension chains). */
@@ -506,7 +523,7 @@ static unsigned pick_xd(Gen *g)
     if (rvg_below(&g->r, 25) != 0) {
         do
             reg = 1 + (unsigned)rvg_below(&g->r, 31);
-        while (is_base(g, reg));
+        while (is_fixed(g, reg));
         note_recent(g->recent_x, &g->nrecent_x, reg);
     }
     return reg;
@@ -528,7 +545,7 @@ static int pick_cxd(Gen *g)
 {
     for (unsigned tries = 0; tries < 32; tries++) {
         unsigned reg = 8 + (unsigned)rvg_below(&g->r, 8);
-        if (!is_base(g, reg)) {
+        if (!is_fixed(g, reg)) {
             note_recent(g->recent_x, &g->nrecent_x, reg);
             return (int)reg;
         }
@@ -843,12 +860,21 @@ static bool emit(Gen *g, unsigned row)
             int32_t imm = ((int32_t)rvg_below(&g->r, 64) - 32) * 16;
             if (imm == 0)
                 continue;
-            uint64_t lo = g->lo[2] + (uint64_t)(int64_t)(imm < 0 ? imm : 0);
-            uint64_t hi = g->hi[2] + (uint64_t)(int64_t)(imm > 0 ? imm : 0);
-            if (lo < SP_LO || hi > SP_HI)
-                continue;
-            g->lo[2] = lo;
-            g->hi[2] = hi;
+            if (g->opt->loops) {
+                /* the worst case: every run of every c.addi16sp in one direction */
+                uint64_t drift = (uint64_t)(imm < 0 ? -imm : imm) * (RVG_LOOP_MAX_COUNT + 1);
+                uint64_t *left = imm < 0 ? &g->sp_down : &g->sp_up;
+                if (drift > *left)
+                    continue;
+                *left -= drift;
+            } else {
+                uint64_t lo = g->lo[2] + (uint64_t)(int64_t)(imm < 0 ? imm : 0);
+                uint64_t hi = g->hi[2] + (uint64_t)(int64_t)(imm > 0 ? imm : 0);
+                if (lo < SP_LO || hi > SP_HI)
+                    continue;
+                g->lo[2] = lo;
+                g->hi[2] = hi;
+            }
             uint32_t u = (uint32_t)imm;
             push(g, row, m | bit(u, 9) << 12 | bit(u, 4) << 6 | bit(u, 6) << 5 | bits(u, 8, 7) << 3 |
                              bit(u, 5) << 2);
@@ -934,6 +960,135 @@ static bool emit(Gen *g, unsigned row)
     return false;
 }
 
+/* ---- loops and faults (options for runners that compare polyvm with itself) ---- */
+
+/* counter decrement, then `blt zero, counter, <earlier insn>` */
+static void emit_loop_back(Gen *g)
+{
+    RvgSeq *s = g->seq;
+    unsigned c = s->loop_reg, c_addi = row_by_name("c_addi"), blt = row_by_name("blt");
+    int dec;
+    if (rvg_row_enabled(c_addi) && rvg_below(&g->r, 2))
+        dec = push(g, c_addi, rows[c_addi].match | c << 7 | ci_imm6(-1));
+    else
+        dec = push(g, row_by_name("addi"), rvg_enc_i(0x13, c, 0, c, -1));
+    s->insn[dec].loop_counter = true;
+    int br = push(g, blt, rows[blt].match | 0u << 15 | c << 20);
+    mark_pending(g, br);
+    mark_no_land(g, br);   /* a jump straight to it would skip the decrement */
+    g->backward |= 1ull << br;
+    g->nloops++;
+}
+
+/* An address an access of `size` bytes faults at in the direct runners'
+ * layout (only the data page and the code page are mapped; the code page is
+ * read-only there, so only stores and atomics fault on it). */
+static uint64_t pick_fault_addr(Gen *g, unsigned size)
+{
+    uint64_t straddle = size > 1 ? 1 + rvg_below(&g->r, size - 1) : 0;
+    switch (rvg_below(&g->r, 10)) {
+    case 0: return rvg_below(&g->r, 4096);                                 /* null page */
+    case 1: return RVG_DATA_BASE - (straddle ? straddle : 1);              /* into the data page */
+    case 2: return RVG_DATA_BASE + RVG_DATA_SIZE - straddle;               /* out of it */
+    case 3: return RVG_DATA_BASE + RVG_DATA_SIZE + rvg_below(&g->r, 4096); /* the page between */
+    case 4: return RVG_CODE_BASE + rvg_below(&g->r, 4096 - size + 1);      /* code: read-only */
+    case 5: return RVG_CODE_BASE + 4096 + rvg_below(&g->r, 1 << 16);       /* after the code */
+    case 6: return RVG_SPACE_SIZE - (straddle ? straddle : size);          /* end of the space */
+    case 7: return RVG_SPACE_SIZE + rvg_below(&g->r, 1 << 20);             /* past it */
+    case 8: return UINT64_MAX - rvg_below(&g->r, size);                    /* wraps around */
+    default: {
+        static const uint64_t far[] = {
+            1ull << 32, 1ull << 47, (1ull << 47) - 8, 1ull << 63, 0xffffffff80000000ull,
+            0xfffffffffffff000ull, 0x00000000fffffff8ull,
+        };
+        return far[rvg_below(&g->r, NELEM(far))];
+    }
+    }
+}
+
+static bool is_fault_kind(unsigned kind, bool compressed_ok)
+{
+    switch (kind) {
+    case K_LOAD: case K_STORE: case K_FLOAD: case K_FSTORE: case K_AMO: case K_LR: case K_SC:
+        return true;
+    case KC_LOAD: case KC_STORE: case KC_FLOAD: case KC_FSTORE:
+        return compressed_ok;
+    default:
+        return false;
+    }
+}
+
+/* One access through the fault base; its value (address - offset) goes into
+ * the initial state. */
+static void emit_fault_access(Gen *g)
+{
+    RvgSeq *s = g->seq;
+    unsigned b = s->fault_reg;
+    bool cb = b >= 8 && b <= 15;
+    unsigned cand[NROWS], n = 0;
+    for (unsigned i = 0; i < NROWS; i++)
+        if (rvg_row_enabled(i) && is_fault_kind(rows[i].kind, cb))
+            cand[n++] = i;
+    if (!n)
+        return;
+    unsigned row = cand[rvg_below(&g->r, n)];
+    const RvgRow *rw = &rows[row];
+    uint32_t m = rw->match;
+    uint64_t addr = pick_fault_addr(g, rw->size);
+    int64_t off = 0;
+    switch (rw->kind) {
+    case K_LOAD:
+    case K_FLOAD:
+        off = (int64_t)rvg_below(&g->r, 4096) - 2048;
+        push(g, row, m | rvg_enc_i(0, rw->kind == K_LOAD ? pick_xd(g) : pick_fd(g), 0, b, (int32_t)off));
+        break;
+    case K_STORE:
+    case K_FSTORE:
+        off = (int64_t)rvg_below(&g->r, 4096) - 2048;
+        push(g, row, m | rvg_enc_s(0, 0, b, rw->kind == K_STORE ? pick_xs(g) : pick_fs(g), (int32_t)off));
+        break;
+    case K_AMO:
+    case K_LR:
+    case K_SC: {
+        if (rvg_below(&g->r, 4))
+            addr &= ~(uint64_t)(rw->size - 1);   /* mostly aligned: else a misaligned fault */
+        unsigned rs2 = rw->kind == K_LR ? 0 : pick_xs(g);
+        push(g, row, m | pick_xd(g) << 7 | b << 15 | rs2 << 20 | (uint32_t)rvg_below(&g->r, 4) << 25);
+        break;
+    }
+    default: {   /* compressed, base in x8..x15 */
+        int r2 = rw->kind == KC_LOAD ? pick_cxd(g) : (int)pick_cxs(g);
+        if (r2 < 0)
+            return;
+        uint32_t u, f = (uint32_t)(r2 - 8) << 2 | (b - 8) << 7;
+        if (rw->size == 4) {
+            u = (uint32_t)rvg_below(&g->r, 32) * 4;
+            f |= bits(u, 5, 3) << 10 | bit(u, 2) << 6 | bit(u, 6) << 5;
+        } else {
+            u = (uint32_t)rvg_below(&g->r, 32) * 8;
+            f |= bits(u, 5, 3) << 10 | bits(u, 7, 6) << 5;
+        }
+        off = u;
+        push(g, row, m | f);
+        break;
+    }
+    }
+    s->fault_insn = (int16_t)(s->ninsns - 1);
+    s->fault_addr = addr;
+    s->init.x[b] = addr - (uint64_t)off;
+}
+
+/* a register for the loop counter or the fault base; x8..x15 when asked */
+static unsigned pick_reserved(Gen *g, bool compressible)
+{
+    for (;;) {
+        unsigned reg = compressible ? 8 + (unsigned)rvg_below(&g->r, 8) : 3 + (unsigned)rvg_below(&g->r, 29);
+        if (!is_fixed(g, reg))
+            return reg;
+        compressible = false;   /* x8..x15 may all be taken */
+    }
+}
+
 static uint32_t insn_addr(const RvgSeq *s, int idx)
 {
     uint32_t a = 0;
@@ -955,9 +1110,15 @@ static void resolve_jumps(Gen *g)
         if (in->target < -1)
             from = -in->target - 1;   /* the jump of an auipc+addi+c.jr triple */
         int t;
-        do
-            t = from + (int)rvg_below(&g->r, (uint64_t)(n - from + 1));
-        while (t < n && ((g->no_land >> t) & 1));
+        if ((g->backward >> i) & 1) {
+            do   /* to the counter decrement right before at the latest */
+                t = (int)rvg_below(&g->r, (uint64_t)i);
+            while ((g->no_land >> t) & 1);
+        } else {
+            do
+                t = from + (int)rvg_below(&g->r, (uint64_t)(n - from + 1));
+            while (t < n && ((g->no_land >> t) & 1));
+        }
         in->target = (int16_t)t;
         int32_t off = (int32_t)(insn_addr(s, t) - insn_addr(s, in->anchor));
         const RvgRow *rw = &rows[in->row];
@@ -1024,6 +1185,15 @@ void rvg_generate(RvgSeq *s, const RvgOptions *opt, uint64_t seed, uint64_t inde
     for (unsigned reg = 0; reg < 32; reg++)
         if ((s->base_mask >> reg) & 1)
             g.base[g.nbase++] = (uint8_t)reg;
+    s->fault_insn = -1;
+    if (opt->loops) {
+        s->loop_reg = (uint8_t)pick_reserved(&g, false);
+        g.reserved |= 1u << s->loop_reg;
+    }
+    if (opt->fault_pct) {
+        s->fault_reg = (uint8_t)pick_reserved(&g, rvg_below(&g.r, 2));
+        g.reserved |= 1u << s->fault_reg;
+    }
 
     RvgState *st = &s->init;
     for (unsigned reg = 1; reg < 32; reg++) {
@@ -1040,6 +1210,13 @@ void rvg_generate(RvgSeq *s, const RvgOptions *opt, uint64_t seed, uint64_t inde
         st->f[reg] = rand_fp_reg(&g.r);
     st->fcsr = rvg_below(&g.r, 5) << RVG_FCSR_FRM_SHIFT;
     st->data_seed = rvg_rand(&g.r) | 1;
+    if (opt->loops) {
+        st->x[s->loop_reg] = 1 + rvg_below(&g.r, RVG_LOOP_MAX_COUNT);
+        /* every access through sp is checked against the whole window */
+        g.lo[2] = st->x[2] - SP_LOOP_WINDOW;
+        g.hi[2] = st->x[2] + SP_LOOP_WINDOW;
+        g.sp_down = g.sp_up = SP_LOOP_WINDOW;
+    }
 
     /* instructions: rows drawn uniformly from the enabled ones */
     unsigned enabled[NROWS], nen = 0;
@@ -1050,8 +1227,17 @@ void rvg_generate(RvgSeq *s, const RvgOptions *opt, uint64_t seed, uint64_t inde
     if (max > RVG_MAX_INSNS - 8)
         max = RVG_MAX_INSNS - 8;
     unsigned want = 1 + (unsigned)rvg_below(&g.r, max);
-    for (unsigned tries = 0; nen && s->ninsns < want && tries < 4 * want; tries++)
-        emit(&g, enabled[rvg_below(&g.r, nen)]);
+    int fault_at = opt->fault_pct && rvg_below(&g.r, 100) < opt->fault_pct ? (int)rvg_below(&g.r, want) : -1;
+    for (unsigned tries = 0; nen && s->ninsns < want && tries < 4 * want; tries++) {
+        if (fault_at >= 0 && (int)s->ninsns >= fault_at) {
+            emit_fault_access(&g);
+            fault_at = -1;
+        } else if (opt->loops && g.nloops < opt->loops && s->ninsns > 0 && rvg_below(&g.r, 6) == 0) {
+            emit_loop_back(&g);
+        } else {
+            emit(&g, enabled[rvg_below(&g.r, nen)]);
+        }
+    }
     resolve_jumps(&g);
 
     rebuild_code(s);
@@ -1065,6 +1251,8 @@ void rvg_make_nop(RvgSeq *s, unsigned i)
     in->target = -1;
     rebuild_code(s);
 }
+
+bool rvg_can_nop(const RvgSeq *s, unsigned i) { return !s->insn[i].loop_counter; }
 
 bool rvg_insn_is_nop(const RvgInsn *in)
 {
@@ -1247,7 +1435,13 @@ void rvg_print_seq(FILE *out, const RvgSeq *s, bool skip_nops)
     for (unsigned r = 0; r < 32; r++)
         if ((s->base_mask >> r) & 1)
             fprintf(out, " %s", xnames[r]);
-    fprintf(out, "):\n");
+    fprintf(out, ")");
+    if (s->loop_reg)
+        fprintf(out, "; loop counter %s = %" PRIu64, xnames[s->loop_reg], s->init.x[s->loop_reg]);
+    if (s->fault_insn >= 0)
+        fprintf(out, "; insn %d accesses 0x%" PRIx64 " through %s", s->fault_insn, s->fault_addr,
+                xnames[s->fault_reg]);
+    fprintf(out, ":\n");
     for (unsigned i = 0; i < s->ninsns; i++) {
         char text[96];
         rvg_disasm(&s->insn[i], text, sizeof(text));

@@ -320,8 +320,9 @@ bool x86_patch_rel32(const JitBuf *b, uint8_t *disp, uintptr_t target)
     if (rel != (int32_t)rel)
         return false;
     int32_t r32 = (int32_t)rel;
-    /* one aligned-or-not 4-byte store; the chaining code aligns the slots
-     * it repatches so that running code sees the old or the new target */
+    /* One 4-byte store. Only the vCPU thread that owns the code patches
+     * it, between blocks, so no other thread can run a half-written jump;
+     * cross-thread patching would first need the slots 4-byte aligned. */
     __atomic_store_n((uint32_t *)(void *)disp, (uint32_t)r32, __ATOMIC_RELAXED);
     return true;
 }
