@@ -19,7 +19,7 @@
 
 #include "engine/jit/host-x86_64/x86-jit.h"
 
-#define CPU_FIELD(field) x86_mem(X86_CPU_REG, (int32_t)offsetof(CpuCommon, field))
+#define CPU_FIELD(field) x86_cpu_mem(offsetof(CpuCommon, field))
 
 static const X86Reg saved_regs[] = {X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15};
 #define NSAVED (sizeof(saved_regs) / sizeof(saved_regs[0]))
@@ -33,7 +33,7 @@ bool x86_emit_entry_routines(JitState *js)
     /* return address + 6 pushes = 56 bytes: 8 more keep rsp 16-aligned at
      * every call translated code makes */
     x86_alu_ri(&b, X86_ALUI_SUB, true, X86_RSP, 8);
-    x86_rr(&b, X86_OP_MOV, true, X86_CPU_REG, X86_RDI);
+    x86_rm(&b, X86_OP_LEA, true, X86_CPU_REG, x86_mem(X86_RDI, X86_CPU_BIAS));
     x86_rm(&b, X86_OP_MOV, true, X86_GUEST_BASE_REG, CPU_FIELD(guest_base));
     x86_jmp_reg(&b, X86_RSI);
     uint8_t *epilogue = b.p;
@@ -80,7 +80,7 @@ static bool same_page(uint64_t a, uint64_t b) { return (a >> GUEST_PAGE_BITS) ==
  * not be pc) and jumps to its code; a miss leaves for the loop. */
 static void probe_jump_cache(X86Jit *j, X86Reg pc, X86Reg index)
 {
-    int32_t base = (int32_t)offsetof(CpuCommon, jump_cache);
+    int32_t base = (int32_t)offsetof(CpuCommon, jump_cache) - X86_CPU_BIAS;
     _Static_assert(sizeof(CpuJumpCacheEntry) == 32, "jump-cache index scaling");
     x86_rr(&j->b, X86_OP_MOV, false, index, pc);
     x86_shift_ri(&j->b, X86_SH_SHR, false, index, 1);
@@ -150,11 +150,11 @@ void x86_emit_fault_stubs(X86Jit *j)
         const X86FaultStub *s = &j->stubs[i];
         x86_patch_rel32(&j->b, s->jcc, jit_buf_exec_addr(&j->b, j->b.p));
         for (uint32_t k = s->dirty.first; k < s->dirty.first + s->dirty.count; k++)
-            x86_store(&j->b, 8, x86_mem(X86_CPU_REG, (int32_t)j->dirty[k].offset), (X86Reg)j->dirty[k].host_reg);
+            x86_store(&j->b, 8, x86_cpu_mem(j->dirty[k].offset), (X86Reg)j->dirty[k].host_reg);
         x86_rr(&j->b, X86_OP_MOV, true, X86_RSI, (X86Reg)s->addr_reg);
         x86_mov_ri(&j->b, true, X86_RDX, s->guest_pc);
         x86_mov_ri(&j->b, false, X86_RCX, s->is_store);
-        x86_rr(&j->b, X86_OP_MOV, true, X86_RDI, X86_CPU_REG);
+        x86_rm(&j->b, X86_OP_LEA, true, X86_RDI, x86_mem(X86_CPU_REG, -X86_CPU_BIAS));
         x86_call_abs(&j->b, (uintptr_t)jit_raise_access_fault, X86_RAX);
     }
 }
@@ -225,8 +225,9 @@ bool jit_host_fault(CpuCommon *cpu, int sig, const siginfo_t *si, void *ucontext
         /* Resume in jit_raise_access_fault as if translated code had
          * called it: arguments in registers, rsp as after a call (the
          * slot below rsp is in the red zone the kernel leaves alone). */
+        greg_t guest_addr = gregs[greg_index[f->addr_reg]];   /* before rdi/rsi change */
         gregs[REG_RDI] = (greg_t)(uintptr_t)cpu;
-        gregs[REG_RSI] = gregs[greg_index[f->addr_reg]];
+        gregs[REG_RSI] = guest_addr;
         gregs[REG_RDX] = (greg_t)f->guest_pc;
         gregs[REG_RCX] = f->is_store;
         gregs[REG_RSP] -= 8;

@@ -236,14 +236,14 @@ void x86_emit_call(X86Jit *j, const void *fn, const X86CallArg *args, unsigned n
             x86_rm(&j->b, X86_OP_MOV, true, dst, x86_home(j, a->temp));
         }
     }
-    x86_rr(&j->b, X86_OP_MOV, true, X86_RDI, X86_CPU_REG);
+    x86_rm(&j->b, X86_OP_LEA, true, X86_RDI, x86_mem(X86_CPU_REG, -X86_CPU_BIAS));
     x86_call_abs(&j->b, (uintptr_t)fn, X86_RAX);
 }
 
 void x86_store_insn_pc(X86Jit *j)
 {
     x86_mov_ri(&j->b, true, X86_RAX, j->insn_pc);
-    x86_store(&j->b, 8, x86_mem(X86_CPU_REG, (int32_t)offsetof(CpuCommon, insn_pc)), X86_RAX);
+    x86_store(&j->b, 8, x86_cpu_mem(offsetof(CpuCommon, insn_pc)), X86_RAX);
 }
 
 /* the result of a call in rax, masked to the output's type */
@@ -321,7 +321,7 @@ static X86DirtyRange note_dirty_globals(X86Jit *j)
 static X86DirtyRange guard_access(X86Jit *j, X86Reg ra, bool is_store)
 {
     X86DirtyRange dirty = note_dirty_globals(j);
-    x86_rm(&j->b, X86_OP_CMP, true, ra, x86_mem(X86_CPU_REG, (int32_t)offsetof(CpuCommon, guest_size)));
+    x86_rm(&j->b, X86_OP_CMP, true, ra, x86_cpu_mem(offsetof(CpuCommon, guest_size)));
     uint8_t *jcc = x86_jcc_rel32(&j->b, X86_CC_AE);
     if (j->nstubs == j->cap_stubs) {
         j->cap_stubs = j->cap_stubs ? 2 * j->cap_stubs : 16;
@@ -434,7 +434,7 @@ static void lower_atomic(X86Jit *j, const IrInsn *in)
 static void lower_ld_env(X86Jit *j, const IrInsn *in)
 {
     X86Reg r = x86_def(j, in->args[0], 0);
-    X86Mem m = x86_mem(X86_CPU_REG, (int32_t)in->c[0]);
+    X86Mem m = x86_cpu_mem(in->c[0]);
     switch (in->c[1]) {
     case 0: x86_rm(&j->b, X86_OP_MOVZX8, false, r, m); break;
     case 1: x86_rm(&j->b, X86_OP_MOVZX16, false, r, m); break;
@@ -446,7 +446,7 @@ static void lower_ld_env(X86Jit *j, const IrInsn *in)
 static void lower_st_env(X86Jit *j, const IrInsn *in)
 {
     X86Reg r = x86_use(j, in->args[0], 0);
-    x86_store(&j->b, 1u << in->c[1], x86_mem(X86_CPU_REG, (int32_t)in->c[0]), r);
+    x86_store(&j->b, 1u << in->c[1], x86_cpu_mem(in->c[0]), r);
 }
 
 bool x86_lower_insn(X86Jit *j, const IrInsn *in)

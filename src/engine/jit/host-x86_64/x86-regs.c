@@ -21,8 +21,8 @@ X86Mem x86_home(const X86Jit *j, IrTemp t)
 {
     const IrTempInfo *ti = &j->ir->temps[t];
     if (ti->kind == IR_TEMP_GLOBAL)
-        return x86_mem(X86_CPU_REG, (int32_t)ti->offset);
-    return x86_mem(X86_CPU_REG, (int32_t)x86_frame_offset(t));
+        return x86_cpu_mem(ti->offset);
+    return x86_cpu_mem(x86_frame_offset(t));
 }
 
 bool x86_temp_is_const(const X86Jit *j, IrTemp t) { return j->ir->temps[t].kind == IR_TEMP_CONST; }
