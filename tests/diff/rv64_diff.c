@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "polyvm/cpu.h"
 #include "rv64_elf_batch.h"
 
 extern char **environ;
@@ -29,9 +30,10 @@ void rv_diff_usage(const char *prog, const char *extra_usage)
     fprintf(stderr,
             "usage: %s [--count N] [--seed S] [--only INDEX] [--verbose]\n"
             "          [--max-insns N] [--misaligned PCT] [--enable NAME] [--disable NAME]\n"
-            "          [--max-reports N] [--minimize N]%s\n"
+            "          [--max-reports N] [--minimize N] [--engine jit|interp]%s\n"
             "  The seed comes from --seed, else $POLYVM_SEED, else the clock; it is printed\n"
-            "  as seed=0x... . NAME is a group (rv64i m a f d c zba ...) or an insn (fmin_s).\n",
+            "  as seed=0x... . NAME is a group (rv64i m a f d c zba ...) or an insn (fmin_s).\n"
+            "  --engine: polyvm's engine (default jit).\n",
             prog, extra_usage ? extra_usage : "");
 }
 
@@ -94,6 +96,14 @@ int rv_diff_parse(RvDiffOptions *o, int argc, char **argv,
             i++;
         } else if (strcmp(a, "--minimize") == 0 && num) {
             o->minimize = (unsigned)v;
+            i++;
+        } else if (strcmp(a, "--engine") == 0 && val) {
+            int e = cpu_engine_from_name(val);
+            if (e < 0) {
+                fprintf(stderr, "%s: no engine named '%s' (jit, interp)\n", argv[0], val);
+                return -1;
+            }
+            cpu_default_engine = (CpuEngine)e;   /* the runners' rv_cpu_new uses it */
             i++;
         } else if ((strcmp(a, "--enable") == 0 || strcmp(a, "--disable") == 0) && val) {
             if (rvg_enable(val, a[2] == 'e') < 0) {
@@ -263,7 +273,7 @@ static void report(FILE *out, const RvDiffConfig *cfg, const RvDiffOptions *o, c
 
 int rv_diff_main(const RvDiffConfig *cfg, const RvDiffOptions *o)
 {
-    printf("seed=0x%016" PRIx64 "\n", o->seed);
+    printf("seed=0x%016" PRIx64 " engine=%s\n", o->seed, cpu_engine_name(cpu_default_engine));
     fflush(stdout);
     size_t batch = cfg->batch ? cfg->batch : 500;
     RvgSeq *seqs = calloc(batch, sizeof(*seqs));

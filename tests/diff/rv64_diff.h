@@ -90,7 +90,8 @@ typedef struct RvDiffOptions {
 } RvDiffOptions;
 
 /* Handles --count --seed --only --verbose --max-insns --misaligned
- * --enable --disable --max-reports --minimize; calls extra(ctx, argc, argv, i)
+ * --enable --disable --max-reports --minimize --engine (which sets
+ * cpu_default_engine, polyvm's engine); calls extra(ctx, argc, argv, i)
  * for anything else, which returns how many argv entries it used (0 =
  * unknown option: the parse fails). */
 int rv_diff_parse(RvDiffOptions *o, int argc, char **argv,

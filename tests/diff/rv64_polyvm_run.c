@@ -1,6 +1,7 @@
 /*
  * polyvm as a runner of the RISC-V64 differential tests, through its public
- * API (guest_mem_*, rv_cpu_new, cpu_exec).
+ * API (guest_mem_*, rv_cpu_new, cpu_exec). The CPUs get cpu_default_engine
+ * (the tools' --engine option).
  *
  * Direct runner: one sequence at a time at RVG_CODE_BASE followed by ebreak;
  * the state is set in RvCpu and read back when cpu_exec() returns the
@@ -67,7 +68,7 @@ typedef struct DirectCtx {
 
 static int direct_setup(DirectCtx *c)
 {
-    int err = guest_mem_init(&c->mem, 16u << 20);
+    int err = guest_mem_init(&c->mem, RVG_SPACE_SIZE);
     if (!err)
         err = guest_mem_map(&c->mem, RVG_DATA_BASE, RVG_DATA_SIZE, GUEST_PROT_READ | GUEST_PROT_WRITE);
     if (!err)
@@ -119,10 +120,18 @@ static int direct_run(void *vctx, const RvgSeq *seqs, size_t n, RvgFinal *out)
     return 0;
 }
 
+/* "polyvm-jit" or "polyvm-interp": the engine rv_cpu_new gives the runner's CPUs */
+static const char *runner_name(void)
+{
+    static char name[32];
+    snprintf(name, sizeof(name), "polyvm-%s", cpu_engine_name(cpu_default_engine));
+    return name;
+}
+
 RvRunner rv_polyvm_direct_runner(void)
 {
     static DirectCtx ctx;
-    return (RvRunner){"polyvm", direct_run, &ctx};
+    return (RvRunner){runner_name(), direct_run, &ctx};
 }
 
 /* ---- ELF batch image ---- */
@@ -229,5 +238,5 @@ static int elf_run(void *vctx, const RvgSeq *seqs, size_t n, RvgFinal *out)
 
 RvRunner rv_polyvm_elf_runner(void)
 {
-    return (RvRunner){"polyvm", elf_run, NULL};
+    return (RvRunner){runner_name(), elf_run, NULL};
 }

@@ -1,9 +1,9 @@
 /*
  * rv64-unicorn-diff: random RV64GC instruction sequences run on Unicorn and
- * on polyvm's interpreter, final states compared (x1..x31, f0..f31, fcsr and
- * the data page). Instruction groups Unicorn 2.0.1 gets wrong are left out
- * (RV_UNICORN_EXCLUSIONS in rv64_diff.h) and covered by
- * rv64-qemu-diff instead.
+ * on polyvm (its JIT, or its interpreter with --engine interp), final states
+ * compared (x1..x31, f0..f31, fcsr and the data page). Instruction groups
+ * Unicorn 2.0.1 gets wrong are left out (RV_UNICORN_EXCLUSIONS in
+ * rv64_diff.h) and covered by rv64-qemu-diff instead.
  *
  *   rv64-unicorn-diff [--count N] [--seed S] [--only I] [--verbose] ...
  *   rv64-unicorn-diff --cross-check      Unicorn against qemu-riscv64, no polyvm:

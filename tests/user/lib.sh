@@ -68,6 +68,9 @@ uk_seeded_input() {
 # qemu-riscv64 and 'polyvm user' take the same options in the same order.
 # The guest gets a fixed, small environment (both runners pass theirs on)
 # plus UK_ENV entries; a hang ends after UK_TIMEOUT seconds (status 124).
+# POLYVM_ENGINE (meson sets it per engine) reaches polyvm as --engine, not
+# through the environment, which the guest would see and which a guest
+# execve would not keep.
 UK_ENV=()
 UK_TIMEOUT=60
 uk_run() {
@@ -76,7 +79,7 @@ uk_run() {
     local -a cmd
     case $runner in
         qemu) cmd=("$QEMU") ;;
-        polyvm) cmd=("$POLYVM" user) ;;
+        polyvm) cmd=("$POLYVM" ${POLYVM_ENGINE:+--engine "$POLYVM_ENGINE"} user) ;;
         *) echo "uk_run: unknown runner $runner" >&2; return 2 ;;
     esac
     timeout -k 5 "$UK_TIMEOUT" env -i PATH=/usr/bin:/bin HOME=/nonexistent LC_ALL=C TZ=UTC \
