@@ -36,8 +36,8 @@ echo "== Debian's sqlite3 (riscv64): create, insert, query"
 echo
 loop=$build/bench/rv64-loop
 if [ -x "$loop" ]; then
-    echo "== the first block of $loop, as guest code and optimized IR"
-    "$polyvm" -d in_asm,ir_opt user "$loop" 1 2>&1 | awk '/^IN:/ { n++ } n == 1'
+    echo "== the first block of $loop, as guest code, optimized IR and x86-64 code from the JIT"
+    "$polyvm" -d in_asm,ir_opt,out_asm user "$loop" 1 2>&1 | awk '/^IN:/ { n++ } n == 1'
     echo
 fi
 echo "== translation statistics of the xz run (--stats)"
