@@ -72,7 +72,4 @@ InterpCode *interp_compile(const IrBlock *ir);
 void interp_free(InterpCode *code);
 EngineExit interp_exec(CpuCommon *cpu, const InterpCode *code);
 
-/* Translates (or finds) the block at cpu->pc; NULL only on allocation failure. */
-TranslatedBlock *engine_get_block(CpuCommon *cpu);
-
 #endif

@@ -133,15 +133,24 @@ static bool compile_block(CpuCommon *cpu, const IrBlock *ir, TranslatedBlock *tb
     return tb->interp != NULL;
 }
 
+/* Only JIT blocks go in the jump cache: translated code jumps to its entries. */
+static void remember_jit_block(CpuJumpCacheEntry *e, TranslatedBlock *tb)
+{
+    if (tb->jit)
+        *e = (CpuJumpCacheEntry){.pc = tb->pc, .code = tb->jit->entry, .tb = tb};
+}
+
 /* Translates (or finds) the block at cpu->pc; NULL only on allocation failure. */
 static TranslatedBlock *get_block(CpuCommon *cpu, bool *flushed)
 {
-    const CpuJumpCacheEntry *e = &cpu->jump_cache[cpu_jump_cache_index(cpu->pc)];
+    CpuJumpCacheEntry *e = &cpu->jump_cache[cpu_jump_cache_index(cpu->pc)];
     if (e->pc == cpu->pc)
         return e->tb;
     TranslatedBlock *tb = tb_cache_lookup(cpu->tbs, cpu->pc, 0);
-    if (tb)
+    if (tb) {
+        remember_jit_block(e, tb);
         return tb;
+    }
     uint64_t t0 = now_ns();
     IrBlock *ir = tb_cache_scratch_ir(cpu->tbs, cpu->fe->globals);
     if (!ir)
@@ -173,16 +182,12 @@ static TranslatedBlock *get_block(CpuCommon *cpu, bool *flushed)
         return NULL;
     }
     tb_cache_insert(cpu->tbs, tb);
+    /* a flush during compilation cleared the jump cache: e is still its slot */
+    remember_jit_block(e, tb);
     cpu->stats.blocks_translated++;
     cpu->stats.guest_insns_translated += ir->guest_insns;
     cpu->stats.translate_ns += now_ns() - t0;
     return tb;
-}
-
-TranslatedBlock *engine_get_block(CpuCommon *cpu)
-{
-    bool flushed = false;
-    return get_block(cpu, &flushed);
 }
 
 /* Runs a JIT block (and whatever it chains to); returns its exit word. */
@@ -196,8 +201,6 @@ static uintptr_t run_jit(CpuCommon *cpu, TranslatedBlock *tb, uintptr_t last_exi
             cpu->stats.chained_jumps += src->link_to[slot] != NULL;
         }
     }
-    CpuJumpCacheEntry *e = &cpu->jump_cache[cpu_jump_cache_index(tb->pc)];
-    *e = (CpuJumpCacheEntry){.pc = tb->pc, .code = tb->jit->entry, .tb = tb};
     return jit_enter(tb_cache_jit_existing(cpu->tbs), cpu, tb->jit->entry);
 }
 

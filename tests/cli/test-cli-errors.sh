@@ -88,6 +88,7 @@ else
     echo "FAIL: -d out_asm did not log the block's host code"
 fi
 expect 2 "engine 'fast' is not available" -- --engine fast user "$tmp/illegal"
+POLYVM_ENGINE=fast expect 2 "POLYVM_ENGINE names no engine: 'fast'" -- user "$tmp/illegal"
 # ld a0, 0(x0): a guest load from an unmapped page dies of SIGSEGV (128+11),
 # in the JIT through the host fault its inline access takes.
 make_elf "$tmp/segv" 0x10078 0x10000 0x80 0x80 8 03350000

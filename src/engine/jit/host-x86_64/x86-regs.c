@@ -224,9 +224,8 @@ void x86_release_dead(X86Jit *j)
 {
     for (X86Reg r = X86_RAX; r <= X86_R15; r++) {
         int t = j->reg_temp[r];
-        if (t >= 0 && !is_global(j, (IrTemp)t) && j->last_use[t] <= j->cur && !x86_temp_is_const(j, (IrTemp)t))
-            drop_reg(j, r);
-        else if (t >= 0 && x86_temp_is_const(j, (IrTemp)t) && j->last_use[t] <= j->cur)
+        /* temps and materialized constants; globals live to the block's end */
+        if (t >= 0 && !is_global(j, (IrTemp)t) && j->last_use[t] <= j->cur)
             drop_reg(j, r);
     }
     j->locked = 0;
