@@ -18,10 +18,12 @@ PACKAGES=(
     build-essential meson ninja-build pkg-config gcc clang
     # libraries linked into polyvm or its tests
     libcmocka-dev libunicorn-dev libcapstone-dev libelf-dev libfdt-dev
+    # system mode: user networking for virtio-net, gzip-compressed kernel images
+    libslirp-dev libglib2.0-dev zlib1g-dev
     # device trees
     device-tree-compiler
     # guest test programs and reference emulator
-    gcc-riscv64-linux-gnu qemu-user
+    gcc-riscv64-linux-gnu qemu-user qemu-system-misc
     # make bench: host builds of the Debian programs it times (xz-utils below)
     coreutils sqlite3
     # scripts
