@@ -12,7 +12,9 @@
  *  - alarm / setitimer interrupting a blocking read: EINTR without
  *    SA_RESTART, a restarted read that returns data with it;
  *  - SIGPIPE: handler + EPIPE, ignored + EPIPE, default action kills;
- *  - pthread_kill to one thread; SIGCHLD on child exit.
+ *  - pthread_kill to one thread; SIGCHLD on child exit;
+ *  - tight loops: a timer signal ends a loop that spins on a flag, and a
+ *    fault inside a summing loop shows every register's current value.
  * Prints PASS when every check holds (also under qemu-riscv64).
  */
 #include <errno.h>
@@ -28,12 +30,15 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "ucheck.h"
 
 void sig_regs_probe(uint64_t *xout, uint64_t *fout, long pid, long tid, long sig);
 extern const uint64_t sig_regs_fpattern[32];
+void sig_loop_fault(const int32_t *words);
+extern const char sig_loop_fault_load[];
 
 static volatile sig_atomic_t hits;
 static volatile sig_atomic_t last_sig;
@@ -510,6 +515,76 @@ static void test_thread_and_child(void)
     signal(SIGCHLD, SIG_DFL);
 }
 
+/* --- signals and faults inside tight loops ----------------------------- */
+
+static volatile sig_atomic_t alarm_seen;
+static volatile uint64_t fault_t0, fault_t1, fault_a0, fault_pc;
+
+static void on_alarm(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig;
+    (void)si;
+    (void)uc;
+    alarm_seen = 1;
+}
+
+static void on_loop_fault(int sig, siginfo_t *si, void *ucv)
+{
+    (void)si;
+    ucontext_t *uc = ucv;
+    last_sig = sig;
+    fault_t0 = uc->uc_mcontext.__gregs[5];
+    fault_t1 = uc->uc_mcontext.__gregs[6];
+    fault_a0 = uc->uc_mcontext.__gregs[10];
+    fault_pc = uc->uc_mcontext.__gregs[0];
+    siglongjmp(recover, 1);
+}
+
+static void test_tight_loops(void)
+{
+    /* A loop polling a flag only a signal handler sets must see the signal. */
+    install(SIGALRM, on_alarm, 0, NULL);
+    alarm_seen = 0;
+    struct itimerval it = {.it_value = {.tv_usec = 20000}};
+    CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0, "setitimer");
+    unsigned long spins = 0;
+    while (!alarm_seen)
+        spins++;
+    CHECK(spins > 0, "flag loop: no spins");
+    signal(SIGALRM, SIG_DFL);
+
+    /* A fault in the middle of a summing loop: the handler sees the values
+     * the loop's registers hold at the faulting load. */
+    long page = sysconf(_SC_PAGESIZE);
+    char *area = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(area != MAP_FAILED, "mmap");
+    munmap(area + page, (size_t)page);
+    int32_t *words = (int32_t *)area;
+    uint64_t want_sum = 0x1234;
+    long nwords = page / 4;
+    for (long i = 0; i < nwords; i++) {
+        words[i] = (int32_t)(i * 7919 - 100000);
+        want_sum += (uint64_t)(int64_t)words[i];
+    }
+    install(SIGSEGV, on_loop_fault, 0, NULL);
+    last_sig = 0;
+    if (sigsetjmp(recover, 1) == 0) {
+        sig_loop_fault(words);
+        CHECK(0, "summing loop ran off its page without a fault");
+    }
+    CHECK(last_sig == SIGSEGV, "summing loop: signal %d", (int)last_sig);
+    CHECK(fault_t0 == (uint64_t)nwords, "summing loop: t0 (loads done) %llu, want %ld",
+          (unsigned long long)fault_t0, nwords);
+    CHECK(fault_t1 == want_sum, "summing loop: t1 (sum) %#llx, want %#llx", (unsigned long long)fault_t1,
+          (unsigned long long)want_sum);
+    CHECK(fault_a0 == (uint64_t)(uintptr_t)(area + page), "summing loop: a0 %#llx, want %p",
+          (unsigned long long)fault_a0, (void *)(area + page));
+    CHECK(fault_pc == (uint64_t)(uintptr_t)sig_loop_fault_load, "summing loop: pc %#llx, want %p",
+          (unsigned long long)fault_pc, (void *)sig_loop_fault_load);
+    signal(SIGSEGV, SIG_DFL);
+    munmap(area, (size_t)page);
+}
+
 int main(void)
 {
     test_registers();
@@ -520,5 +595,6 @@ int main(void)
     test_interrupted_read();
     test_sigpipe();
     test_thread_and_child();
+    test_tight_loops();
     return uc_finish("signals");
 }

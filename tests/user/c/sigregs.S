@@ -215,6 +215,30 @@ sig_regs_probe:
     ret
     .size sig_regs_probe, . - sig_regs_probe
 
+/*
+ * sig_loop_fault(words): a tight loop that sums 32-bit words from `words`
+ * until a load faults; it never returns (the SIGSEGV handler siglongjmps).
+ * At the fault t0 counts the loads that succeeded, t1 holds 0x1234 plus
+ * their sum and a0 the faulting address: signals.c reads them from the
+ * handler's ucontext. The loop is one block that jumps to itself, the
+ * case where a JIT keeps guest registers in host registers for the whole
+ * loop, so this checks they reach the signal frame.
+ */
+    .text
+    .globl sig_loop_fault
+    .type sig_loop_fault, @function
+sig_loop_fault:
+    li t0, 0
+    li t1, 0x1234
+    .globl sig_loop_fault_load
+sig_loop_fault_load:
+    lw t2, 0(a0)
+    addi t0, t0, 1
+    add t1, t1, t2
+    addi a0, a0, 4
+    j sig_loop_fault_load
+    .size sig_loop_fault, . - sig_loop_fault
+
     .section .rodata
     .balign 8
     .globl sig_regs_fpattern

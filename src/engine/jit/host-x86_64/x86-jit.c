@@ -73,6 +73,79 @@ static void compute_liveness(X86Jit *j)
             j->last_use[t] = ir->ninsns;
 }
 
+/* A loop on the block itself: some goto_tb targets the block's start. */
+static bool loops_on_itself(const X86Jit *j)
+{
+    for (uint32_t i = 0; i < j->ir->ninsns; i++) {
+        const IrInsn *in = &j->ir->insns[i];
+        if (in->op == IR_OP_goto_tb && in->c[1] == j->tb->pc)
+            return true;
+    }
+    return false;
+}
+
+/* Pins the globals the block uses most. Callee-saved registers cost
+ * nothing at calls; the caller-saved ones are only worth it in a block
+ * without helper calls (each call stores and reloads them). */
+static const X86Reg pin_callee_saved[] = {X86_RBX, X86_R12, X86_R13, X86_R14};
+static const X86Reg pin_caller_saved[] = {X86_RSI, X86_RDI, X86_R8, X86_R9};
+
+static bool choose_pins(X86Jit *j)
+{
+    const IrBlock *ir = j->ir;
+    uint32_t *uses = calloc(ir->nglobals, sizeof(*uses));
+    j->pin = malloc(ir->nglobals * sizeof(*j->pin));
+    j->pin_written = calloc(ir->nglobals, sizeof(*j->pin_written));
+    if (!uses || !j->pin || !j->pin_written) {
+        free(uses);
+        return false;
+    }
+    bool calls = false;
+    for (uint32_t i = 0; i < ir->ninsns; i++) {
+        const IrInsn *in = &ir->insns[i];
+        calls |= in->op == IR_OP_call;
+        for (unsigned k = 0; k < (unsigned)in->nout + in->nin; k++) {
+            IrTemp t = in->args[k];
+            if (t < ir->nglobals) {
+                uses[t]++;
+                if (k < in->nout)
+                    j->pin_written[t] = true;
+            }
+        }
+    }
+    for (IrTemp g = 0; g < ir->nglobals; g++)
+        j->pin[g] = X86_NOREG;
+    unsigned npool = calls ? 4 : 8;
+    for (unsigned n = 0; n < npool; n++) {
+        IrTemp best = 0;
+        uint32_t best_uses = 0;
+        for (IrTemp g = 0; g < ir->nglobals; g++)
+            if (j->pin[g] == X86_NOREG && uses[g] > best_uses) {
+                best = g;
+                best_uses = uses[g];
+            }
+        if (!best_uses)
+            break;
+        X86Reg r = n < 4 ? pin_callee_saved[n] : pin_caller_saved[n - 4];
+        j->pin[best] = (int8_t)r;
+        j->pin_mask |= (uint16_t)(1u << r);
+    }
+    free(uses);
+    return true;
+}
+
+/* After the entry check: load the pins; the loop comes back here. */
+static void emit_loop_head(X86Jit *j)
+{
+    for (IrTemp g = 0; g < j->ir->nglobals; g++) {
+        if (j->pin[g] == X86_NOREG)
+            continue;
+        x86_rm(&j->b, X86_OP_MOV, true, (X86Reg)j->pin[g], x86_home(j, g));
+    }
+    x86_forget_regs(j);   /* binds the pins as a label would */
+    j->loop_head = j->b.p;
+}
+
 static void add_label_ref(X86Jit *j, uint8_t *rel32, uint32_t label)
 {
     if (j->nlabel_refs == j->cap_label_refs) {
@@ -121,7 +194,10 @@ static bool lower(X86Jit *j, const IrInsn *in)
         return true;
     }
     case IR_OP_goto_tb:
-        x86_emit_goto_tb(j, (unsigned)in->c[0], in->c[1]);
+        if (j->loop_head && in->c[1] == j->tb->pc)
+            x86_emit_loop_back(j);
+        else
+            x86_emit_goto_tb(j, (unsigned)in->c[0], in->c[1]);
         break;
     case IR_OP_exit_indirect:
         x86_emit_exit_indirect(j, in->args[0]);
@@ -198,13 +274,19 @@ JitResult jit_compile(JitState *js, const IrBlock *ir, TranslatedBlock *tb, bool
     for (unsigned r = 0; r < 16; r++)
         j.reg_temp[r] = -1;
     compute_liveness(&j);
+    if (loops_on_itself(&j) && !choose_pins(&j))
+        goto out;
     code_buffer_begin(&js->code, &j.b);
     x86_emit_block_entry(&j);
+    if (j.pin_mask)
+        emit_loop_head(&j);
     result = JIT_UNSUPPORTED;
     for (uint32_t i = 0; i < ir->ninsns && !j.failed; i++) {
         j.cur = i;
         if (!lower(&j, &ir->insns[i]))
             goto out;
+        if (!j.unreachable)
+            x86_fix_pins(&j);
         x86_release_dead(&j);
     }
     /* a block must end in an exit; one that falls off the end is not ours */
@@ -226,5 +308,7 @@ out:
     free(j.stubs);
     free(j.faults);
     free(j.dirty);
+    free(j.pin);
+    free(j.pin_written);
     return result;
 }

@@ -86,6 +86,13 @@ typedef struct X86Jit {
     JitDirtyGlobal *dirty;
     uint32_t ndirty, cap_dirty;
     uint8_t *entry_jcc;          /* the leave_code check's branch */
+    /* A block that jumps back to its own start runs that loop inside its
+     * code: the guest registers it uses most stay pinned in host registers
+     * from loop_head on, stored only where something outside may look. */
+    int8_t *pin;                 /* per global: its pinned register, or X86_NOREG */
+    bool *pin_written;           /* per global: some op of the block writes it */
+    uint16_t pin_mask;           /* the pinned registers */
+    uint8_t *loop_head;          /* writable address of the loop's top, or NULL */
     uint8_t *exit_jmp[2];        /* rel32 of each chainable goto_tb slot */
     uint8_t *exit_stub[2];
     bool failed;                 /* out of memory or unsupported IR */
@@ -116,6 +123,11 @@ void x86_sync_globals(X86Jit *j);
 void x86_prepare_call(X86Jit *j, bool callee_reads_globals, bool callee_writes_globals);
 /* At labels and branches: every value to its home, registers empty. */
 void x86_spill_all(X86Jit *j);
+/* Puts every pinned global back in its register after an op or a call
+ * that moved or evicted it. */
+void x86_fix_pins(X86Jit *j);
+/* Stores the dirty globals that are not pinned (a loop's back edge). */
+void x86_sync_unpinned(X86Jit *j);
 /* Frees the registers of temps whose last use is the current insn. */
 void x86_release_dead(X86Jit *j);
 /* Forgets every register assignment (values are already home). */
@@ -139,6 +151,8 @@ X86Cond x86_compare(X86Jit *j, IrCond cond, IrType type, IrTemp a, IrTemp c);
 /* ---- exits (x86-exits.c) ---- */
 void x86_emit_block_entry(X86Jit *j);
 void x86_emit_goto_tb(X86Jit *j, unsigned slot, uint64_t target);
+/* goto_tb to the block's own start when it has a loop head */
+void x86_emit_loop_back(X86Jit *j);
 void x86_emit_exit_indirect(X86Jit *j, IrTemp target);
 void x86_emit_raise(X86Jit *j, uint32_t excp, uint64_t aux);
 void x86_emit_fault_stubs(X86Jit *j);

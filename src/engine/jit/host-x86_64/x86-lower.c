@@ -238,6 +238,7 @@ void x86_emit_call(X86Jit *j, const void *fn, const X86CallArg *args, unsigned n
     }
     x86_rm(&j->b, X86_OP_LEA, true, X86_RDI, x86_mem(X86_CPU_REG, -X86_CPU_BIAS));
     x86_call_abs(&j->b, (uintptr_t)fn, X86_RAX);
+    x86_fix_pins(j);
 }
 
 void x86_store_insn_pc(X86Jit *j)

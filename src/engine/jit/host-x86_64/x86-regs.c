@@ -6,6 +6,12 @@
  * label, an exit or register pressure forces them home. Globals are only
  * written back where the IR says someone may look: before an op that can
  * fault, a helper that reads them, and at block exits.
+ *
+ * In a block that loops on itself, pinned globals (X86Jit.pin) own their
+ * register for the whole block: nothing else is allocated there, labels
+ * keep them, and x86_fix_pins() moves one back after any op or call that
+ * left it elsewhere, so every path reaches a label or the loop head with
+ * the same registers.
  */
 #include "engine/jit/host-x86_64/x86-jit.h"
 
@@ -82,7 +88,7 @@ void x86_evict_reg(X86Jit *j, X86Reg r)
 
 X86Reg x86_alloc_reg(X86Jit *j, uint16_t avoid)
 {
-    avoid |= j->locked;
+    avoid |= j->locked | j->pin_mask;
     for (unsigned i = 0; i < sizeof(alloc_order) / sizeof(alloc_order[0]); i++) {
         X86Reg r = alloc_order[i];
         if (!(avoid & (1u << r)) && j->reg_temp[r] < 0)
@@ -213,11 +219,48 @@ void x86_prepare_call(X86Jit *j, bool callee_reads_globals, bool callee_writes_g
     }
 }
 
+static bool pinned_in_place(const X86Jit *j, X86Reg r)
+{
+    int t = j->reg_temp[r];
+    return t >= 0 && (IrTemp)t < j->ir->nglobals && j->pin && j->pin[t] == (int8_t)r;
+}
+
 void x86_spill_all(X86Jit *j)
 {
     for (X86Reg r = X86_RAX; r <= X86_R15; r++)
-        if (j->reg_temp[r] >= 0)
+        if (j->reg_temp[r] >= 0 && !pinned_in_place(j, r))
             x86_evict_reg(j, r);
+}
+
+void x86_sync_unpinned(X86Jit *j)
+{
+    for (IrTemp t = 0; t < j->ir->nglobals; t++)
+        if (!j->pin || j->pin[t] == X86_NOREG)
+            store_home(j, t);
+}
+
+void x86_fix_pins(X86Jit *j)
+{
+    if (!j->pin_mask)
+        return;
+    for (IrTemp g = 0; g < j->ir->nglobals; g++) {
+        X86Reg r = (X86Reg)j->pin[g];
+        X86TempState *s = &j->ts[g];
+        if (j->pin[g] == X86_NOREG || s->reg == r)
+            continue;
+        if (j->reg_temp[r] >= 0) {
+            j->failed = true;   /* cannot happen: nothing else is allocated there */
+            return;
+        }
+        if (s->reg != X86_NOREG) {
+            x86_rr(&j->b, X86_OP_MOV, true, r, (X86Reg)s->reg);
+            j->reg_temp[s->reg] = -1;
+        } else {
+            x86_rm(&j->b, X86_OP_MOV, true, r, x86_home(j, g));   /* evicted: home is valid */
+        }
+        j->reg_temp[r] = (int16_t)g;
+        s->reg = (int8_t)r;
+    }
 }
 
 void x86_release_dead(X86Jit *j)
@@ -236,4 +279,15 @@ void x86_forget_regs(X86Jit *j)
     for (X86Reg r = X86_RAX; r <= X86_R15; r++)
         drop_reg(j, r);
     j->locked = 0;
+    if (!j->pin_mask)
+        return;
+    /* Pins survive: every path into a label has them in place. Whether the
+     * home slot is current differs by path, so assume not where written. */
+    for (IrTemp g = 0; g < j->ir->nglobals; g++) {
+        if (j->pin[g] == X86_NOREG)
+            continue;
+        j->reg_temp[j->pin[g]] = (int16_t)g;
+        j->ts[g].reg = j->pin[g];
+        j->ts[g].mem_valid = !j->pin_written[g];
+    }
 }
