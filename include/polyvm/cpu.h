@@ -22,6 +22,7 @@
 
 #include "polyvm/ir.h"
 #include "polyvm/mem.h"
+#include "polyvm/soft-tlb.h"
 
 /* Architecture-neutral exception numbers; front ends map them to their own. */
 #define CPU_EXCEPTIONS(X)                                                    \
@@ -34,6 +35,9 @@
     X(STORE_FAULT, "store fault")                                            \
     X(LOAD_MISALIGNED, "misaligned load")                                    \
     X(STORE_MISALIGNED, "misaligned store")                                  \
+    X(FETCH_PAGE_FAULT, "instruction page fault")                           \
+    X(LOAD_PAGE_FAULT, "load page fault")                                    \
+    X(STORE_PAGE_FAULT, "store page fault")                                  \
     X(HALT, "halt")                                                          \
     X(EXIT_REQUEST, "exit request")
 typedef enum CpuException {
@@ -113,12 +117,17 @@ typedef struct CpuCommon {
     uint8_t *guest_base;      /* copies of mem->base/size for translated code */
     uint64_t guest_size;
     uint64_t exception_aux;   /* faulting address or instruction bits */
-    GuestMem *mem;
+    GuestMem *mem;            /* user mode: the flat guest range */
+    /* System mode (NULL in user mode): the machine's guest-physical map;
+     * every access goes through the soft TLB (soft-tlb.h). */
+    const struct PhysMap *phys;
     const struct FrontendOps *fe;
     struct TbCache *tbs;
     CpuStats stats;
     sigjmp_buf jmp;
     CpuJumpCacheEntry jump_cache[CPU_JUMP_CACHE_SIZE];
+    SoftTlb tlb;              /* system mode */
+    uint8_t fetch_mmu_idx;    /* system mode: MMU index of instruction fetches */
     /* Interpreter frame: temps of the running block, addressed as offsets
      * from the CPU pointer like globals, so one operand form serves both. */
     uint64_t frame[IR_MAX_TEMPS];

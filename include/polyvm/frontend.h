@@ -42,6 +42,11 @@ typedef struct FrontendOps {
     /* Decode and translate the insn at ctx->pc_next; false if unfetchable. */
     bool (*translate_insn)(DisasContextBase *ctx);
     void (*tb_stop)(DisasContextBase *ctx);
+    /* System mode: walks the guest page tables for vaddr's page as MMU
+     * index mmu_idx would for access; CPU_EXCP_NONE with *out filled, or
+     * the fault to raise (CPU_EXCP_*_PAGE_FAULT or *_FAULT for an access
+     * fault). Must not raise itself: code fetch for translation probes. */
+    int (*tlb_fill)(CpuCommon *cpu, uint64_t vaddr, TlbAccess access, unsigned mmu_idx, TlbFill *out);
     /* Disassemble one instruction for `-d in_asm`; returns its length. */
     unsigned (*disas)(CpuCommon *cpu, uint64_t pc, char *buf, unsigned buflen);
 } FrontendOps;

@@ -38,4 +38,9 @@ int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const E
              ElfInfo *info, char *err, size_t errlen);
 const char *elf_machine_name(unsigned machine);
 
+/* Formats "NAME: message" into err (errlen bytes) and returns code; the
+ * loaders' way of failing with a message that names the file. */
+int loader_fail(char *err, size_t errlen, int code, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 #endif

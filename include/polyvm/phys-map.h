@@ -27,6 +27,9 @@ typedef struct PhysRegion {
     uint8_t *host;                 /* RAM/ROM: host address of base */
     const DeviceMmioOps *ops;      /* MMIO */
     void *opaque;                  /* MMIO */
+    /* RAM: one byte per page, nonzero while translated code comes from
+     * that page (soft-tlb.c allocates it on first use; freed with the map) */
+    uint8_t *code_map;
 } PhysRegion;
 
 typedef struct PhysMap {

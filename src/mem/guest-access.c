@@ -3,9 +3,14 @@
  * Every access is checked against the page permissions; a denied or
  * misaligned access becomes a guest exception via cpu_raise(), so a guest
  * can never make polyvm touch host memory outside its range.
+ *
+ * User mode checks the flat GuestMem's page table; system mode (cpu->phys
+ * set) goes through the soft TLB, where an access may also reach a
+ * device's registers, and splits accesses that cross a page.
  */
 #include <string.h>
 
+#include "mem/softmmu.h"
 #include "polyvm/cpu.h"
 
 static inline uint64_t load_raw(const uint8_t *p, unsigned size)
@@ -60,9 +65,86 @@ static uint8_t *check(CpuCommon *cpu, uint64_t addr, IrMemOp mo, unsigned prot, 
     return p;
 }
 
+/* ---- system mode ---- */
+
+static bool crosses_page(uint64_t addr, unsigned size)
+{
+    return ((addr & ~TLB_PAGE_MASK) + size) > (1u << TLB_PAGE_BITS);
+}
+
+/* raw little-endian value of size bytes within one page */
+static uint64_t sys_load_in_page(CpuCommon *cpu, uint64_t addr, unsigned size, unsigned mmu)
+{
+    SoftmmuMmio io;
+    uint8_t *p = softmmu_translate(cpu, addr, TLB_READ, mmu, &io);
+    if (p)
+        return load_raw(p, size);
+    return io.region->ops->read(io.region->opaque, io.offset, size);
+}
+
+static void sys_store_in_page(CpuCommon *cpu, uint64_t addr, unsigned size, unsigned mmu, uint64_t v)
+{
+    SoftmmuMmio io;
+    uint8_t *p = softmmu_translate(cpu, addr, TLB_WRITE, mmu, &io);
+    if (p)
+        store_raw(p, size, v);
+    else
+        io.region->ops->write(io.region->opaque, io.offset, v, size);
+}
+
+static uint64_t sys_load(CpuCommon *cpu, uint64_t addr, IrMemOp mo)
+{
+    unsigned size = ir_memop_size(mo), mmu = ir_memop_mmu(mo);
+    if ((mo & IR_MO_ALIGN) && (addr & (size - 1)))
+        cpu_raise(cpu, CPU_EXCP_LOAD_MISALIGNED, addr);
+    if (!crosses_page(addr, size))
+        return sys_load_in_page(cpu, addr, size, mmu);
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; i++)
+        v |= sys_load_in_page(cpu, addr + i, 1, mmu) << (8 * i);
+    return v;
+}
+
+static void sys_store(CpuCommon *cpu, uint64_t addr, IrMemOp mo, uint64_t v)
+{
+    unsigned size = ir_memop_size(mo), mmu = ir_memop_mmu(mo);
+    if ((mo & IR_MO_ALIGN) && (addr & (size - 1)))
+        cpu_raise(cpu, CPU_EXCP_STORE_MISALIGNED, addr);
+    if (!crosses_page(addr, size)) {
+        sys_store_in_page(cpu, addr, size, mmu, v);
+        return;
+    }
+    /* Both pages must be writable before any byte is: a fault on the
+     * second leaves memory as it was. */
+    SoftmmuMmio io;
+    softmmu_translate(cpu, addr, TLB_WRITE, mmu, &io);
+    softmmu_translate(cpu, addr + size - 1, TLB_WRITE, mmu, &io);
+    for (unsigned i = 0; i < size; i++)
+        sys_store_in_page(cpu, addr + i, 1, mmu, v >> (8 * i));
+}
+
+/* Atomics: aligned, so within a page, and only on RAM. */
+static uint8_t *sys_atomic_ptr(CpuCommon *cpu, uint64_t addr, IrMemOp mo)
+{
+    unsigned size = ir_memop_size(mo);
+    if (addr & (size - 1))
+        cpu_raise(cpu, CPU_EXCP_STORE_MISALIGNED, addr);
+    SoftmmuMmio io;
+    uint8_t *p = softmmu_translate(cpu, addr, TLB_WRITE, ir_memop_mmu(mo), &io);
+    if (!p)
+        cpu_raise(cpu, CPU_EXCP_STORE_FAULT, addr);
+    return p;
+}
+
+/* ---- the accessors ---- */
+
 uint64_t cpu_ld(CpuCommon *cpu, uint64_t addr, IrMemOp mo, IrType type)
 {
     unsigned size = ir_memop_size(mo);
+    if (cpu->phys) {
+        uint64_t v = sys_load(cpu, addr, mo);
+        return extend(mo & IR_MO_BE ? swap_size(v, size) : v, mo, type);
+    }
     uint8_t *p = check(cpu, addr, mo, GUEST_PROT_READ, CPU_EXCP_LOAD_FAULT, CPU_EXCP_LOAD_MISALIGNED);
     uint64_t v = load_raw(p, size);
     if (mo & IR_MO_BE)
@@ -73,6 +155,10 @@ uint64_t cpu_ld(CpuCommon *cpu, uint64_t addr, IrMemOp mo, IrType type)
 void cpu_st(CpuCommon *cpu, uint64_t addr, uint64_t val, IrMemOp mo)
 {
     unsigned size = ir_memop_size(mo);
+    if (cpu->phys) {
+        sys_store(cpu, addr, mo, mo & IR_MO_BE ? swap_size(val, size) : val);
+        return;
+    }
     uint8_t *p = check(cpu, addr, mo, GUEST_PROT_WRITE, CPU_EXCP_STORE_FAULT, CPU_EXCP_STORE_MISALIGNED);
     if (mo & IR_MO_BE)
         val = swap_size(val, size);
@@ -83,6 +169,8 @@ void cpu_st(CpuCommon *cpu, uint64_t addr, uint64_t val, IrMemOp mo)
  * whatever the memop says, as RISC-V and AArch64 require. */
 static uint8_t *check_atomic(CpuCommon *cpu, uint64_t addr, IrMemOp mo)
 {
+    if (cpu->phys)
+        return sys_atomic_ptr(cpu, addr, mo);
     return check(cpu, addr, mo | IR_MO_ALIGN, GUEST_PROT_READ | GUEST_PROT_WRITE, CPU_EXCP_STORE_FAULT,
                  CPU_EXCP_STORE_MISALIGNED);
 }
@@ -147,6 +235,19 @@ uint64_t cpu_cmpxchg(CpuCommon *cpu, uint64_t addr, uint64_t expected, uint64_t 
 
 bool cpu_fetch_code(CpuCommon *cpu, uint64_t addr, void *buf, unsigned len)
 {
+    if (cpu->phys) {
+        uint8_t *out = buf;
+        while (len) {
+            unsigned chunk = (unsigned)((1u << TLB_PAGE_BITS) - (addr & ~TLB_PAGE_MASK));
+            chunk = chunk < len ? chunk : len;
+            if (!softmmu_fetch(cpu, addr, cpu->fetch_mmu_idx, out, chunk, NULL))
+                return false;
+            addr += chunk;
+            out += chunk;
+            len -= chunk;
+        }
+        return true;
+    }
     const uint8_t *p = guest_mem_ptr(cpu->mem, addr, len, GUEST_PROT_EXEC);
     if (!p)
         return false;
