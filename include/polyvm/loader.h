@@ -42,5 +42,8 @@ const char *elf_machine_name(unsigned machine);
  * loaders' way of failing with a message that names the file. */
 int loader_fail(char *err, size_t errlen, int code, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Opens path read-only as a regular file: the fd, with *size (if given) its length,
+ * or a negative errno with the message in err. */
+int loader_open_regular(const char *path, uint64_t *size, char *err, size_t errlen);
 
 #endif

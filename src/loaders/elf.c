@@ -6,14 +6,12 @@
  * file gives an error message, never an out-of-bounds access.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "polyvm/loader.h"
@@ -95,14 +93,9 @@ int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const E
              ElfInfo *info, char *err, size_t errlen)
 {
     memset(info, 0, sizeof(*info));
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = loader_open_regular(path, NULL, err, errlen);
     if (fd < 0)
-        return loader_fail(err, errlen, -errno, path, "cannot open: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return loader_fail(err, errlen, -EINVAL, path, "not a regular file");
-    }
+        return fd;
     elf_version(EV_CURRENT);
     Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
     int rc = 0;

@@ -11,14 +11,12 @@
 #include "loaders/linux-image.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -463,21 +461,6 @@ int linux_kernel_load_buffer(const char *name, const void *data, size_t size, co
     return loader_fail(err, errlen, -ENOEXEC, name, "not a kernel: no ELF, RISC-V Image, gzip or EFI zboot header");
 }
 
-/* Opens path as a regular file; *size gets its length. */
-static int open_regular(const char *path, uint64_t *size, char *err, size_t errlen)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return loader_fail(err, errlen, -errno, path, "cannot open: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return loader_fail(err, errlen, -EINVAL, path, "not a regular file");
-    }
-    *size = (uint64_t)st.st_size;
-    return fd;
-}
-
 /* Reads exactly len bytes; a file that shrank meanwhile counts as truncated. */
 static int read_all(int fd, const char *path, uint8_t *dst, uint64_t len, char *err, size_t errlen)
 {
@@ -501,7 +484,7 @@ int linux_kernel_load(const char *path, const LinuxLoadTarget *target, LinuxKern
 {
     memset(info, 0, sizeof(*info));
     uint64_t size;
-    int fd = open_regular(path, &size, err, errlen);
+    int fd = loader_open_regular(path, &size, err, errlen);
     if (fd < 0)
         return fd;
     int rc;
@@ -538,7 +521,7 @@ int linux_initrd_load(const char *path, const LinuxLoadTarget *target, const Lin
     if (kernel->start > kernel->end || !in_ram(t, kernel->start, kernel->end - kernel->start))
         return loader_fail(err, errlen, -EINVAL, path, "the kernel range given is not in RAM");
     uint64_t size;
-    int fd = open_regular(path, &size, err, errlen);
+    int fd = loader_open_regular(path, &size, err, errlen);
     if (fd < 0)
         return fd;
     if (size == 0) {

@@ -186,6 +186,19 @@ static int reg_index(const Uart16550 *u, uint64_t offset)
     return index < REG_COUNT ? (int)index : -1;
 }
 
+/* End of a register access (called with the lock held; releases it): the
+ * interrupt line follows the new state, and a backend that was held back
+ * by a full FIFO is told there is room, outside the lock. In loopback the
+ * FIFO is fed by the UART itself, so the backend stays held back. */
+static void finish_access(Uart16550 *u, bool room_freed)
+{
+    update_irq(u);
+    bool loop = u->mcr & MCR_LOOP;
+    pthread_mutex_unlock(&u->lock);
+    if (room_freed && !loop)
+        char_backend_accept_input(u->backend);
+}
+
 static uint64_t uart_read(void *opaque, uint64_t offset, unsigned size)
 {
     Uart16550 *u = opaque;
@@ -237,12 +250,7 @@ static uint64_t uart_read(void *opaque, uint64_t offset, unsigned size)
         value = u->scr;
         break;
     }
-    update_irq(u);
-    bool loop = u->mcr & MCR_LOOP;
-    pthread_mutex_unlock(&u->lock);
-
-    if (room_freed && !loop)
-        char_backend_accept_input(u->backend);
+    finish_access(u, room_freed);
     return value;
 }
 
@@ -300,12 +308,7 @@ static void uart_write(void *opaque, uint64_t offset, uint64_t value64, unsigned
         u->scr = value;
         break;
     }
-    update_irq(u);
-    bool loop = u->mcr & MCR_LOOP;
-    pthread_mutex_unlock(&u->lock);
-
-    if (room_freed && !loop)
-        char_backend_accept_input(u->backend);
+    finish_access(u, room_freed);
 }
 
 const DeviceMmioOps uart_16550_mmio_ops = {
