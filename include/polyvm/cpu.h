@@ -91,7 +91,9 @@ typedef struct CpuJumpCacheEntry {
     uint64_t pc;
     uintptr_t code;
     struct TranslatedBlock *tb;
-    uint64_t pad;   /* 32-byte entries: translated code indexes with one shift */
+    /* the block's CpuCommon.tb_flags: a hit also needs the current mode
+     * (system mode; the entry stays 32 bytes so code indexes with a shift) */
+    uint64_t flags;
 } CpuJumpCacheEntry;
 /* an empty entry's pc: no guest jumps to this address */
 #define CPU_JUMP_CACHE_EMPTY UINT64_MAX
@@ -114,6 +116,12 @@ typedef struct CpuCommon {
      * exit_request or flush_pending; cleared by the loop before it looks. */
     volatile int32_t leave_code;
     CpuEngine engine;
+    /* Mode bits that translation depends on (privilege, MMU index, FPU on),
+     * kept current by the front end; 0 in user mode. Blocks are looked up
+     * by (pc, physical pc, tb_flags), and a front-end helper that changes
+     * them sets leave_code, so translated code never runs in another mode
+     * than the one it was made for. */
+    uint32_t tb_flags;
     uint8_t *guest_base;      /* copies of mem->base/size for translated code */
     uint64_t guest_size;
     uint64_t exception_aux;   /* faulting address or instruction bits */
@@ -149,6 +157,9 @@ uint64_t cpu_cmpxchg(CpuCommon *cpu, uint64_t addr, uint64_t expected, uint64_t 
 /* Reads code bytes for translation; false if not executable (no unwinding). */
 bool cpu_fetch_code(CpuCommon *cpu, uint64_t addr, void *buf, unsigned len);
 
+/* Forgets which block each guest PC leads to (the guest's virtual-to-
+ * physical mapping changed); safe from helpers called by translated code. */
+void cpu_jump_cache_clear(CpuCommon *cpu);
 /* Drops every translated block (self-modifying code, fence.i, unmaps). */
 void cpu_flush_code(CpuCommon *cpu);
 /* Frees every translation and the JIT's code buffer, outside cpu_exec()

@@ -24,6 +24,12 @@ typedef struct JitBlock JitBlock;
 
 typedef struct TranslatedBlock {
     uint64_t pc;
+    uint64_t phys_pc;          /* system mode: guest-physical PC; user mode: pc */
+    /* system mode: guest-physical page of the block's last byte when it
+     * lies on another page than the first (one instruction straddling a
+     * page boundary), else TB_NO_PAGE2; such blocks are checked on every
+     * lookup and never chained to or kept in the jump cache */
+    uint64_t phys_page2;
     uint32_t flags;
     uint32_t guest_size;
     uint32_t guest_insns;
@@ -47,7 +53,8 @@ typedef enum EngineExit {
 typedef struct TbCache TbCache;
 TbCache *tb_cache_new(void);
 void tb_cache_free(TbCache *c);
-TranslatedBlock *tb_cache_lookup(TbCache *c, uint64_t pc, uint32_t flags);
+#define TB_NO_PAGE2 UINT64_MAX
+TranslatedBlock *tb_cache_lookup(TbCache *c, uint64_t pc, uint64_t phys_pc, uint32_t flags);
 void tb_cache_insert(TbCache *c, TranslatedBlock *tb);
 void tb_cache_flush(TbCache *c);
 uint64_t tb_cache_count(const TbCache *c);

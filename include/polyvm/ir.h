@@ -164,6 +164,9 @@ typedef struct IrBlock {
     uint64_t guest_size;      /* bytes of guest code covered */
     uint32_t guest_insns;     /* guest instructions translated */
     uint32_t flags;           /* CPU mode bits that affected translation */
+    /* system mode: guest memory is reached through the soft TLB, never
+     * as guest_base + address */
+    bool softmmu;
 
     IrInsn *insns;
     uint32_t ninsns, cap_insns;

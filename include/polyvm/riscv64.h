@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "polyvm/cpu.h"
+#include "polyvm/device.h"
 
 /* accrued FP exception flags (fflags) */
 enum {
@@ -35,6 +36,9 @@ typedef struct RvCpu {
     uint64_t reservation_addr; /* LR/SC reservation; UINT64_MAX when none */
     uint64_t reservation_val;
     uint64_t reservation_size;
+    /* System mode only (NULL in user mode): privileged state, interrupt
+     * lines and the hart's run control (src/frontend/riscv64/rv-system.h). */
+    struct RvSystem *sys;
 } RvCpu;
 
 extern const struct FrontendOps rv64_frontend;
@@ -42,5 +46,34 @@ extern const struct FrontendOps rv64_frontend;
 /* Creates a CPU in user mode over mem; NULL on allocation failure. */
 RvCpu *rv_cpu_new(GuestMem *mem);
 void rv_cpu_free(RvCpu *cpu);
+
+/*
+ * System mode (docs/system-mode.md). A board creates one hart per vCPU over
+ * its guest-physical map, wires device interrupt outputs to the hart with
+ * rv_cpu_irq_line(), resets it to the reset vector and runs it on its own
+ * thread with rv_cpu_run(), which returns only after rv_cpu_stop().
+ */
+struct PhysMap;
+/* A hart in M-mode at reset state; NULL on allocation failure. */
+RvCpu *rv_cpu_new_system(const struct PhysMap *phys, uint64_t hartid);
+/* Back to reset state (M-mode, pc = reset_pc, translations dropped);
+ * only while the hart is not running. */
+void rv_cpu_reset(RvCpu *cpu, uint64_t reset_pc);
+/* The clock the time CSR and Sstc's stimecmp read: ticks of the board's
+ * timebase (the CLINT's mtime). */
+void rv_cpu_set_clock(RvCpu *cpu, uint64_t (*read_time)(void *opaque), void *opaque);
+/* Ticks per second of that clock (default: the virt board's 10 MHz). */
+void rv_cpu_set_timebase(RvCpu *cpu, uint64_t hz);
+/* An interrupt wire into the hart for one mip bit (RV_IRQ_LINE_*); a
+ * device or interrupt controller calls irq_line_set() on it from any
+ * thread, which wakes the hart from WFI and makes it look at the change. */
+enum { RV_IRQ_LINE_MSIP = 3, RV_IRQ_LINE_MTIP = 7, RV_IRQ_LINE_SEIP = 9, RV_IRQ_LINE_MEIP = 11 };
+IrqLine rv_cpu_irq_line(RvCpu *cpu, unsigned line);
+/* Runs guest code (traps, interrupts and WFI handled inside) until
+ * rv_cpu_stop(); returns 0, or -1 after printing why the hart cannot go
+ * on (host out of memory). */
+int rv_cpu_run(RvCpu *cpu);
+/* Any thread: makes rv_cpu_run() return soon. */
+void rv_cpu_stop(RvCpu *cpu);
 
 #endif

@@ -49,6 +49,7 @@ struct PhysRegion;
 typedef struct TlbEntryInfo {
     uint64_t paddr;                     /* guest-physical page */
     const struct PhysRegion *region;    /* holds paddr */
+    bool uncached;                      /* TlbFill.uncached: drop after one use */
 } TlbEntryInfo;
 
 typedef struct SoftTlb {
@@ -61,6 +62,9 @@ typedef struct SoftTlb {
 typedef struct TlbFill {
     uint64_t paddr;       /* guest-physical address of vaddr's page */
     unsigned prot;        /* GUEST_PROT_* this page allows for this MMU index */
+    /* the rights differ within the page (a PMP boundary inside it): prot
+     * holds for this access only, so the entry serves it and is dropped */
+    bool uncached;
 } TlbFill;
 
 static inline unsigned tlb_index(uint64_t vaddr) { return (unsigned)(vaddr >> TLB_PAGE_BITS) & (TLB_SIZE - 1); }

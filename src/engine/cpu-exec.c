@@ -19,6 +19,7 @@
 #include "polyvm/engine.h"
 #include "polyvm/frontend.h"
 #include "polyvm/log.h"
+#include "mem/softmmu.h"
 
 #define MAX_BLOCK_INSNS 512
 
@@ -90,7 +91,7 @@ static void log_in_asm(CpuCommon *cpu, const IrBlock *ir)
     }
 }
 
-static void jump_cache_clear(CpuCommon *cpu)
+void cpu_jump_cache_clear(CpuCommon *cpu)
 {
     for (unsigned i = 0; i < CPU_JUMP_CACHE_SIZE; i++)
         cpu->jump_cache[i] = (CpuJumpCacheEntry){.pc = CPU_JUMP_CACHE_EMPTY};
@@ -99,7 +100,7 @@ static void jump_cache_clear(CpuCommon *cpu)
 static void flush_all(CpuCommon *cpu)
 {
     tb_cache_flush(cpu->tbs);
-    jump_cache_clear(cpu);
+    cpu_jump_cache_clear(cpu);
 }
 
 static uint64_t now_ns(void)
@@ -133,21 +134,59 @@ static bool compile_block(CpuCommon *cpu, const IrBlock *ir, TranslatedBlock *tb
     return tb->interp != NULL;
 }
 
-/* Only JIT blocks go in the jump cache: translated code jumps to its entries. */
+/* Only JIT blocks go in the jump cache: translated code jumps to its
+ * entries. Blocks spanning two pages are checked at each lookup instead. */
 static void remember_jit_block(CpuJumpCacheEntry *e, TranslatedBlock *tb)
 {
-    if (tb->jit)
-        *e = (CpuJumpCacheEntry){.pc = tb->pc, .code = tb->jit->entry, .tb = tb};
+    if (tb->jit && tb->phys_page2 == TB_NO_PAGE2)
+        *e = (CpuJumpCacheEntry){.pc = tb->pc, .code = tb->jit->entry, .tb = tb, .flags = tb->flags};
 }
 
-/* Translates (or finds) the block at cpu->pc; NULL only on allocation failure. */
-static TranslatedBlock *get_block(CpuCommon *cpu, bool *flushed)
+/* System mode: the guest-physical address of code at vaddr (CPU_EXCP_NONE),
+ * or the fetch fault to raise there. User mode: vaddr itself. */
+static int code_phys(CpuCommon *cpu, uint64_t vaddr, uint64_t *paddr)
 {
+    *paddr = vaddr;
+    return cpu->phys ? softmmu_code_phys(cpu, vaddr, cpu->fetch_mmu_idx, paddr) : CPU_EXCP_NONE;
+}
+
+/* A block whose last instruction reaches into the next page stays valid
+ * only while that page maps to the same physical page. */
+static bool page2_still_mapped(CpuCommon *cpu, const TranslatedBlock *tb)
+{
+    uint64_t p2;
+    return tb->phys_page2 == TB_NO_PAGE2 ||
+           (code_phys(cpu, tb->pc + tb->guest_size - 1, &p2) == CPU_EXCP_NONE &&
+            (p2 & TLB_PAGE_MASK) == tb->phys_page2);
+}
+
+/* System mode: writes to the pages this block came from must drop it. */
+static void note_code_pages(CpuCommon *cpu, TranslatedBlock *tb)
+{
+    if (!cpu->phys)
+        return;
+    softmmu_mark_code(cpu, tb->phys_pc);
+    uint64_t last = tb->pc + (tb->guest_size ? tb->guest_size - 1 : 0);
+    if (((last ^ tb->pc) & TLB_PAGE_MASK) != 0 && code_phys(cpu, last, &tb->phys_page2) == CPU_EXCP_NONE) {
+        tb->phys_page2 &= TLB_PAGE_MASK;
+        softmmu_mark_code(cpu, tb->phys_page2);
+    }
+}
+
+/* Translates (or finds) the block at cpu->pc. NULL with *excp set when its
+ * code cannot be fetched (system mode: page or access fault), NULL with
+ * *excp = CPU_EXCP_NONE on allocation failure. */
+static TranslatedBlock *get_block(CpuCommon *cpu, bool *flushed, int *excp)
+{
+    *excp = CPU_EXCP_NONE;
     CpuJumpCacheEntry *e = &cpu->jump_cache[cpu_jump_cache_index(cpu->pc)];
-    if (e->pc == cpu->pc)
+    if (e->pc == cpu->pc && e->flags == cpu->tb_flags)
         return e->tb;
-    TranslatedBlock *tb = tb_cache_lookup(cpu->tbs, cpu->pc, 0);
-    if (tb) {
+    uint64_t phys_pc;
+    if ((*excp = code_phys(cpu, cpu->pc, &phys_pc)) != CPU_EXCP_NONE)
+        return NULL;
+    TranslatedBlock *tb = tb_cache_lookup(cpu->tbs, cpu->pc, phys_pc, cpu->tb_flags);
+    if (tb && page2_still_mapped(cpu, tb)) {
         remember_jit_block(e, tb);
         return tb;
     }
@@ -175,12 +214,16 @@ static TranslatedBlock *get_block(CpuCommon *cpu, bool *flushed)
     if (!tb)
         return NULL;
     tb->pc = ir->guest_pc;
+    tb->phys_pc = phys_pc;
+    tb->phys_page2 = TB_NO_PAGE2;
+    tb->flags = ir->flags;
     tb->guest_size = (uint32_t)ir->guest_size;
     tb->guest_insns = ir->guest_insns;
     if (!compile_block(cpu, ir, tb, flushed)) {
         free(tb);
         return NULL;
     }
+    note_code_pages(cpu, tb);
     tb_cache_insert(cpu->tbs, tb);
     /* a flush during compilation cleared the jump cache: e is still its slot */
     remember_jit_block(e, tb);
@@ -196,7 +239,9 @@ static uintptr_t run_jit(CpuCommon *cpu, TranslatedBlock *tb, uintptr_t last_exi
     if (last_exit >= JIT_EXIT_SMALLEST_TB) {
         TranslatedBlock *src = (TranslatedBlock *)(last_exit & ~(uintptr_t)1);
         unsigned slot = (unsigned)(last_exit & 1);
-        if (!src->link_to[slot]) {
+        /* a block spanning two pages is checked at each entry from the
+         * loop; other blocks of the same mode are chained */
+        if (!src->link_to[slot] && src->flags == tb->flags && tb->phys_page2 == TB_NO_PAGE2) {
             tb_link(cpu->tbs, src, slot, tb);
             cpu->stats.chained_jumps += src->link_to[slot] != NULL;
         }
@@ -211,10 +256,12 @@ int cpu_exec(CpuCommon *cpu)
             cpu->exception = CPU_EXCP_HALT;
             return CPU_EXCP_HALT;
         }
-        jump_cache_clear(cpu);
+        cpu_jump_cache_clear(cpu);
     }
-    cpu->guest_base = cpu->mem->base;
-    cpu->guest_size = cpu->mem->size;
+    if (cpu->mem) {
+        cpu->guest_base = cpu->mem->base;
+        cpu->guest_size = cpu->mem->size;
+    }
     if (sigsetjmp(cpu->jmp, 0))
         return cpu->exception;
     uintptr_t last_exit = 0;   /* the JIT exit that led here, to chain from */
@@ -234,7 +281,14 @@ int cpu_exec(CpuCommon *cpu)
             last_exit = 0;
         }
         bool flushed = false;
-        TranslatedBlock *tb = get_block(cpu, &flushed);
+        int excp;
+        TranslatedBlock *tb = get_block(cpu, &flushed, &excp);
+        if (!tb && excp != CPU_EXCP_NONE) {
+            cpu->insn_pc = cpu->pc;
+            cpu->exception = excp;
+            cpu->exception_aux = cpu->pc;
+            return excp;
+        }
         if (!tb) {
             fprintf(stderr, "polyvm: out of memory translating code at 0x%" PRIx64 "\n", cpu->pc);
             cpu->exception = CPU_EXCP_HALT;

@@ -36,6 +36,8 @@ void translator_translate(CpuCommon *cpu, IrBlock *ir, uint32_t max_insns)
     ctx->pc_first = ctx->pc_next = cpu->pc;
     ctx->is_jmp = DISAS_NEXT;
     ctx->max_insns = max_insns ? max_insns : 1;
+    ir->flags = cpu->tb_flags;
+    ir->softmmu = cpu->phys != NULL;
     fe->init_ctx(ctx, cpu);
 
     for (;;) {

@@ -140,6 +140,7 @@ void ir_block_reset(IrBlock *b, const IrGlobals *globals)
     b->guest_pc = b->guest_size = 0;
     b->guest_insns = 0;
     b->flags = 0;
+    b->softmmu = false;
     b->nglobals = globals ? globals->count : 0;
     if (globals)
         memcpy(b->temps, globals->info, sizeof(IrTempInfo) * globals->count);

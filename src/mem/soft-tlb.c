@@ -94,9 +94,19 @@ static int fill(CpuCommon *cpu, uint64_t vaddr, TlbAccess access, unsigned mmu, 
     e->addend = mmio ? 0 : (uintptr_t)(r->host + (ppage - r->base)) - (uintptr_t)page;
     info->paddr = ppage;
     info->region = r;
+    info->uncached = f.uncached;
     cpu->tlb.fills++;
     /* a walk that grants the page but not this access is an access fault */
     return tag_of(e, access) == TLB_INVALID ? access_fault[access] : CPU_EXCP_NONE;
+}
+
+/* An entry valid for one access only goes once that access has its address. */
+static void drop_if_uncached(TlbEntry *e, TlbEntryInfo *info)
+{
+    if (info->uncached) {
+        memset(e, 0xff, sizeof(*e));
+        info->uncached = false;
+    }
 }
 
 static int lookup(CpuCommon *cpu, uint64_t vaddr, TlbAccess access, unsigned mmu, TlbEntry **ep,
@@ -123,14 +133,17 @@ uint8_t *softmmu_translate(CpuCommon *cpu, uint64_t vaddr, TlbAccess access, uns
         cpu_raise(cpu, excp, vaddr);
     const PhysRegion *r = info->region;
     uint64_t paddr = info->paddr | (vaddr & ~TLB_PAGE_MASK);
+    uint8_t *host = (uint8_t *)(uintptr_t)(vaddr + e->addend);
+    bool code_write = access == TLB_WRITE && (e->addr_write & TLB_SLOW);
+    drop_if_uncached(e, info);
     if (r->kind == PHYS_MMIO) {
         mmio->region = r;
         mmio->offset = paddr - r->base;
         return NULL;
     }
-    if (access == TLB_WRITE && (e->addr_write & TLB_SLOW))
+    if (code_write)
         softmmu_code_written(cpu, r, paddr);
-    return (uint8_t *)(uintptr_t)(vaddr + e->addend);
+    return host;
 }
 
 bool softmmu_fetch(CpuCommon *cpu, uint64_t vaddr, unsigned mmu, void *buf, unsigned len, uint64_t *paddr)
@@ -143,14 +156,26 @@ bool softmmu_fetch(CpuCommon *cpu, uint64_t vaddr, unsigned mmu, void *buf, unsi
     memcpy(buf, (const void *)(uintptr_t)(vaddr + e->addend), len);
     if (paddr)
         *paddr = info->paddr | (vaddr & ~TLB_PAGE_MASK);
+    drop_if_uncached(e, info);
     return true;
+}
+
+int softmmu_code_phys(CpuCommon *cpu, uint64_t vaddr, unsigned mmu, uint64_t *paddr)
+{
+    TlbEntry *e;
+    TlbEntryInfo *info;
+    int excp = lookup(cpu, vaddr, TLB_EXEC, mmu, &e, &info);
+    if (excp == CPU_EXCP_NONE) {
+        *paddr = info->paddr | (vaddr & ~TLB_PAGE_MASK);
+        drop_if_uncached(e, info);
+    }
+    return excp;
 }
 
 int softmmu_fetch_fault(CpuCommon *cpu, uint64_t vaddr, unsigned mmu)
 {
-    TlbEntry *e;
-    TlbEntryInfo *info;
-    return lookup(cpu, vaddr, TLB_EXEC, mmu, &e, &info);
+    uint64_t paddr;
+    return softmmu_code_phys(cpu, vaddr, mmu, &paddr);
 }
 
 /* Sets or clears TLB_SLOW on the write tags of this vCPU's entries for one

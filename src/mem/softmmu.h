@@ -21,6 +21,9 @@ uint8_t *softmmu_translate(CpuCommon *cpu, uint64_t vaddr, TlbAccess access, uns
 /* Code bytes for translation, never raising; *paddr (if given) gets the
  * physical address of vaddr. Within one page. */
 bool softmmu_fetch(CpuCommon *cpu, uint64_t vaddr, unsigned mmu, void *buf, unsigned len, uint64_t *paddr);
+/* The guest-physical address of code at vaddr in *paddr (CPU_EXCP_NONE),
+ * or the fault a fetch from there raises; never raises itself. */
+int softmmu_code_phys(CpuCommon *cpu, uint64_t vaddr, unsigned mmu, uint64_t *paddr);
 /* The fault a fetch from vaddr raises (CPU_EXCP_NONE if none). */
 int softmmu_fetch_fault(CpuCommon *cpu, uint64_t vaddr, unsigned mmu);
 /* Translated code now comes from the RAM page holding paddr: writes there

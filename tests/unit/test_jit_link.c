@@ -55,7 +55,7 @@ static void test_chain_then_remove(void **state)
     assert_int_equal(cpu->x[10], 100);
     assert_int_equal(cpu->x[11], 100);
     TbCache *tbs = cpu->common.tbs;
-    TranslatedBlock *a = tb_cache_lookup(tbs, LOOP_A, 0), *b = tb_cache_lookup(tbs, LOOP_B, 0);
+    TranslatedBlock *a = tb_cache_lookup(tbs, LOOP_A, LOOP_A, 0), *b = tb_cache_lookup(tbs, LOOP_B, LOOP_B, 0);
     assert_non_null(a);
     assert_non_null(b);
     assert_non_null(a->jit);
@@ -72,13 +72,13 @@ static void test_chain_then_remove(void **state)
     uint64_t translated = cpu->common.stats.blocks_translated;
     tb_cache_remove(tbs, &cpu->common, b);
     assert_null(a->link_to[0]);
-    assert_null(tb_cache_lookup(tbs, LOOP_B, 0));
+    assert_null(tb_cache_lookup(tbs, LOOP_B, LOOP_B, 0));
 
     assert_int_equal(run_loop(cpu, 100), CPU_EXCP_BREAKPOINT);
     assert_int_equal(cpu->x[10], 50);
     assert_int_equal(cpu->x[11], 100);
     assert_int_equal(cpu->common.stats.blocks_translated, translated + 1);
-    TranslatedBlock *b2 = tb_cache_lookup(tbs, LOOP_B, 0);
+    TranslatedBlock *b2 = tb_cache_lookup(tbs, LOOP_B, LOOP_B, 0);
     assert_non_null(b2);
     assert_ptr_equal(a->link_to[0], b2);
 

@@ -26,9 +26,10 @@ static void free_block(TranslatedBlock *tb)
     free(tb);
 }
 
-static uint64_t tb_hash(uint64_t pc, uint32_t flags, uint64_t nbuckets)
+/* by physical PC: per-page invalidation will find a page's blocks by it */
+static uint64_t tb_hash(uint64_t phys_pc, uint32_t flags, uint64_t nbuckets)
 {
-    uint64_t h = (pc >> 1) ^ ((uint64_t)flags << 32);
+    uint64_t h = (phys_pc >> 1) ^ ((uint64_t)flags << 32);
     h *= 0x9e3779b97f4a7c15ull;
     return (h >> 20) & (nbuckets - 1);
 }
@@ -74,10 +75,10 @@ void tb_cache_free(TbCache *c)
     free(c);
 }
 
-TranslatedBlock *tb_cache_lookup(TbCache *c, uint64_t pc, uint32_t flags)
+TranslatedBlock *tb_cache_lookup(TbCache *c, uint64_t pc, uint64_t phys_pc, uint32_t flags)
 {
-    for (TranslatedBlock *tb = c->buckets[tb_hash(pc, flags, c->nbuckets)]; tb; tb = tb->hash_next)
-        if (tb->pc == pc && tb->flags == flags)
+    for (TranslatedBlock *tb = c->buckets[tb_hash(phys_pc, flags, c->nbuckets)]; tb; tb = tb->hash_next)
+        if (tb->pc == pc && tb->phys_pc == phys_pc && tb->flags == flags)
             return tb;
     return NULL;
 }
@@ -92,7 +93,7 @@ static void grow(TbCache *c)
         TranslatedBlock *tb = c->buckets[i];
         while (tb) {
             TranslatedBlock *next = tb->hash_next;
-            uint64_t h = tb_hash(tb->pc, tb->flags, n);
+            uint64_t h = tb_hash(tb->phys_pc, tb->flags, n);
             tb->hash_next = nb[h];
             nb[h] = tb;
             tb = next;
@@ -107,7 +108,7 @@ void tb_cache_insert(TbCache *c, TranslatedBlock *tb)
 {
     if (c->count >= c->nbuckets)
         grow(c);
-    uint64_t h = tb_hash(tb->pc, tb->flags, c->nbuckets);
+    uint64_t h = tb_hash(tb->phys_pc, tb->flags, c->nbuckets);
     tb->hash_next = c->buckets[h];
     c->buckets[h] = tb;
     c->count++;
@@ -134,7 +135,7 @@ JitState *tb_cache_jit_existing(const TbCache *c) { return c->jit; }
 void tb_cache_remove(TbCache *c, CpuCommon *cpu, TranslatedBlock *tb)
 {
     tb_unlink(c, tb);
-    TranslatedBlock **p = &c->buckets[tb_hash(tb->pc, tb->flags, c->nbuckets)];
+    TranslatedBlock **p = &c->buckets[tb_hash(tb->phys_pc, tb->flags, c->nbuckets)];
     while (*p && *p != tb)
         p = &(*p)->hash_next;
     if (*p) {

@@ -292,8 +292,28 @@ static const RvDecodeEntry *lookup(uint32_t insn, unsigned len, RvArgs *a)
     return NULL;
 }
 
+/* F and D instructions by major opcode (and the compressed FP loads and
+ * stores), which are illegal while mstatus.FS is Off */
+static bool uses_fpu(uint32_t insn, unsigned len)
+{
+    if (len == 2) {
+        unsigned quadrant = insn & 3, funct3 = (insn >> 13) & 7;
+        return (quadrant == 0 || quadrant == 2) && (funct3 == 1 || funct3 == 5);
+    }
+    switch (insn & 0x7f) {
+    case 0x07: case 0x27:                          /* FP loads and stores */
+    case 0x43: case 0x47: case 0x4b: case 0x4f:    /* fused multiply-add */
+    case 0x53:                                     /* OP-FP */
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool rv_decode_and_translate(RvContext *ctx, uint32_t insn, unsigned len)
 {
+    if (ctx->fs_off && uses_fpu(insn, len))
+        return rv_gen_illegal(ctx);
     RvArgs a;
     const RvDecodeEntry *e = lookup(insn, len, &a);
     uint32_t mark = rv_ir(ctx)->ninsns;

@@ -7,10 +7,8 @@
 
 IrMemOp rv_memop(RvContext *ctx, unsigned size_log2, unsigned flags)
 {
-    /* user mode has a single address space; system mode will pick the
-     * MMU index from the privilege level here */
-    (void)ctx;
-    return ir_memop(size_log2, flags, 0);
+    /* user mode has one address space and index 0 */
+    return ir_memop(size_log2, flags, ctx->mem_idx);
 }
 
 IrTemp rv_dest(RvContext *ctx, unsigned rd)

@@ -35,6 +35,10 @@ typedef struct RvContext {
     RvCpu *cpu;
     uint32_t opcode;     /* raw bits of the instruction being translated */
     unsigned insn_len;   /* 2 or 4 */
+    /* from CpuCommon.tb_flags at the block start (rv-system.h) */
+    bool system;         /* privileged instructions and CSRs exist */
+    unsigned mem_idx;    /* MMU index of loads and stores */
+    bool fs_off;         /* mstatus.FS = Off: FP instructions are illegal */
 } RvContext;
 
 /* register globals, declared once in rv-globals.c */

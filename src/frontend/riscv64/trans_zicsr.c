@@ -8,17 +8,43 @@
  * cycle is an illegal instruction, decided here at translation time.
  * The access itself is a helper call; set/clear are IR ops between the read
  * and the write.
+ *
+ * In system mode the FPU CSRs keep that path (illegal while mstatus.FS is
+ * Off) and every other CSR goes to rv_helper_csr, which applies the
+ * privileged rules of rv-priv.c at run time; a write ends the block, since
+ * it may change the mode, interrupts or address translation.
  */
 #include "rv-gen.h"
+#include "rv-system.h"
 
 typedef enum CsrOp { CSR_WRITE, CSR_SET, CSR_CLEAR } CsrOp;
+
+static bool is_fpu_csr(unsigned num) { return num >= 0x001 && num <= 0x003; }
+
+static bool gen_system_csr(RvContext *ctx, const RvArgs *a, CsrOp op, IrTemp src, bool writes)
+{
+    static const RvCsrOp ops[] = {[CSR_WRITE] = RV_CSR_RW, [CSR_SET] = RV_CSR_RS, [CSR_CLEAR] = RV_CSR_RC};
+    IrTemp old = rv_tmp64(ctx);
+    uint64_t desc = rv_csr_helper_desc(a->csr, ops[op], writes, ctx->opcode);
+    rv_gen_call(ctx, &rv_helper_csr, old, 2, rv_imm(ctx, (int64_t)desc), src);
+    rv_set_gpr(ctx, a->rd, old);
+    if (writes) {
+        rv_gen_goto(ctx, 0, rv_next_pc(ctx));
+        ctx->base.is_jmp = DISAS_NORETURN;
+    }
+    return true;
+}
 
 /* src: the operand (register or zimm); src_is_x0: rs1 = x0 / zimm = 0 */
 static bool gen_csr(RvContext *ctx, const RvArgs *a, CsrOp op, IrTemp src, bool src_is_x0)
 {
-    const RvCsr *csr = rv_csr_find(a->csr);
     bool reads = op != CSR_WRITE || a->rd != 0;
     bool writes = op == CSR_WRITE || !src_is_x0;
+    if (ctx->system && !is_fpu_csr(a->csr))
+        return gen_system_csr(ctx, a, op, src, writes);
+    if (ctx->fs_off)
+        return false;
+    const RvCsr *csr = rv_csr_find(a->csr);
     if (!csr || (writes && !csr->write))
         return false;
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "polyvm/engine.h"
+#include "rv-system.h"
 #include "rv-translate.h"
 
 IrGlobals rv_globals;
@@ -90,6 +91,11 @@ static void rv_init_ctx(DisasContextBase *base, CpuCommon *cpu)
 {
     RvContext *ctx = (RvContext *)base;
     ctx->cpu = (RvCpu *)cpu;
+    ctx->system = ctx->cpu->sys != NULL;
+    if (ctx->system) {
+        ctx->mem_idx = (cpu->tb_flags & RV_TBF_DATA_MASK) >> RV_TBF_DATA_SHIFT;
+        ctx->fs_off = (cpu->tb_flags & RV_TBF_FS_OFF) != 0;
+    }
 }
 
 static bool rv_translate_insn(DisasContextBase *base)
@@ -171,6 +177,8 @@ void rv_cpu_free(RvCpu *cpu)
 {
     if (!cpu)
         return;
+    if (cpu->sys)
+        rv_cpu_free_system(cpu);
     tb_cache_free(cpu->common.tbs);
     free(cpu);
 }

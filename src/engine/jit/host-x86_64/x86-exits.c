@@ -88,10 +88,21 @@ static void probe_jump_cache(X86Jit *j, X86Reg pc, X86Reg index)
     x86_shift_ri(&j->b, X86_SH_SHL, false, index, 5);
     x86_rm(&j->b, X86_OP_CMP, true, pc, x86_mem_idx(X86_CPU_REG, index, base));
     uint8_t *miss = x86_jcc_rel32(&j->b, X86_CC_NE);
+    uint8_t *other_mode = NULL;
+    if (j->ir->softmmu) {
+        /* this block runs only in its own mode (a mode change leaves
+         * through leave_code), so the mode of the target must be ours */
+        x86_alu_mi(&j->b, X86_ALUI_CMP, true,
+                   x86_mem_idx(X86_CPU_REG, index, base + (int32_t)offsetof(CpuJumpCacheEntry, flags)),
+                   (int32_t)j->ir->flags);
+        other_mode = x86_jcc_rel32(&j->b, X86_CC_NE);
+    }
     if (j->count_stats)
         x86_alu_mi(&j->b, X86_ALUI_ADD, true, CPU_FIELD(stats.jump_cache_hits), 1);
     x86_jmp_mem(&j->b, x86_mem_idx(X86_CPU_REG, index, base + (int32_t)offsetof(CpuJumpCacheEntry, code)));
     x86_patch_rel32(&j->b, miss, jit_buf_exec_addr(&j->b, j->b.p));
+    if (other_mode)
+        x86_patch_rel32(&j->b, other_mode, jit_buf_exec_addr(&j->b, j->b.p));
     leave_with_pc_reg(j, pc, JIT_EXIT_LOOKUP_MISS);
 }
 
