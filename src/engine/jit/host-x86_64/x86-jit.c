@@ -293,6 +293,7 @@ JitResult jit_compile(JitState *js, const IrBlock *ir, TranslatedBlock *tb, bool
     if (j.failed || !j.unreachable)
         goto out;
     x86_emit_fault_stubs(&j);
+    x86_emit_tlb_stubs(&j);
     if (j.b.overflow) {
         result = JIT_FULL;
         goto out;
@@ -306,6 +307,7 @@ out:
     free(j.label_pos);
     free(j.label_refs);
     free(j.stubs);
+    free(j.tlb_stubs);
     free(j.faults);
     free(j.dirty);
     free(j.pin);

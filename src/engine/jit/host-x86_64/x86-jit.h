@@ -56,6 +56,22 @@ typedef struct X86FaultStub {
     X86DirtyRange dirty; /* the stub stores them before raising the fault */
 } X86FaultStub;
 
+/* a soft-TLB miss of one system-mode access (x86-softmmu.c): the stub
+ * calls cpu_ld/cpu_st and returns to cont */
+typedef struct X86TlbStub {
+    uint8_t *jcc;        /* rel32 of the branch to the stub */
+    uint8_t *cont;       /* writable address of the code after the access */
+    uint64_t guest_pc;
+    IrMemOp mo;
+    IrType type;         /* loads: type of the result */
+    bool is_store;
+    int8_t addr_reg;
+    int8_t value_reg;    /* load result, or store value (X86_NOREG: imm) */
+    int32_t imm;
+    uint16_t save;       /* call-clobbered registers to preserve */
+    X86DirtyRange dirty; /* stored before the call, so faults are precise */
+} X86TlbStub;
+
 typedef struct X86LabelRef {
     uint8_t *rel32;      /* branch displacement to patch */
     uint32_t label;
@@ -81,6 +97,8 @@ typedef struct X86Jit {
     uint32_t nlabel_refs, cap_label_refs;
     X86FaultStub *stubs;
     uint32_t nstubs, cap_stubs;
+    X86TlbStub *tlb_stubs;
+    uint32_t ntlb_stubs, cap_tlb_stubs;
     JitFaultSite *faults;
     uint32_t nfaults, cap_faults;
     JitDirtyGlobal *dirty;
@@ -156,6 +174,14 @@ void x86_emit_loop_back(X86Jit *j);
 void x86_emit_exit_indirect(X86Jit *j, IrTemp target);
 void x86_emit_raise(X86Jit *j, uint32_t excp, uint64_t aux);
 void x86_emit_fault_stubs(X86Jit *j);
+
+/* ---- system-mode memory access (x86-softmmu.c) ---- */
+void x86_lower_tlb_load(X86Jit *j, IrTemp out, IrTemp addr, IrMemOp mo, IrType type);
+void x86_lower_tlb_store(X86Jit *j, IrTemp val, IrTemp addr, IrMemOp mo);
+void x86_emit_tlb_stubs(X86Jit *j);
+/* The guest registers dirty in host registers now, for a fault site or
+ * a stub to write back (x86-lower.c). */
+X86DirtyRange x86_note_dirty_globals(X86Jit *j);
 /* Emits the shared enter/epilogue routines at the start of the buffer. */
 bool x86_emit_entry_routines(JitState *js);
 

@@ -290,17 +290,15 @@ static void lower_helper(X86Jit *j, const IrInsn *in)
 
 /* ---- guest memory ---- */
 
-/* System mode calls the soft-TLB accessors until the inline TLB probe of
- * docs/jit.md is lowered here. */
-static bool inline_access(const X86Jit *j, IrMemOp mo)
-{
-    return !j->ir->softmmu && !(mo & (IR_MO_BE | IR_MO_ALIGN));
-}
+/* Plain little-endian accesses are inlined (guest_base + address in user
+ * mode, the soft-TLB probe of x86-softmmu.c in system mode); the rest call
+ * the accessors. */
+static bool inline_access(IrMemOp mo) { return !(mo & (IR_MO_BE | IR_MO_ALIGN)); }
 
 /* Notes which guest registers are dirty in host registers right now: a
  * fault at the coming access writes them back (jit_host_fault or the
  * range-check stub), so the access needs no stores before it. */
-static X86DirtyRange note_dirty_globals(X86Jit *j)
+X86DirtyRange x86_note_dirty_globals(X86Jit *j)
 {
     X86DirtyRange d = {j->ndirty, 0};
     for (IrTemp t = 0; t < j->ir->nglobals; t++) {
@@ -326,7 +324,7 @@ static X86DirtyRange note_dirty_globals(X86Jit *j)
  * raises the fault); returns the dirty globals for the access's fault site. */
 static X86DirtyRange guard_access(X86Jit *j, X86Reg ra, bool is_store)
 {
-    X86DirtyRange dirty = note_dirty_globals(j);
+    X86DirtyRange dirty = x86_note_dirty_globals(j);
     x86_rm(&j->b, X86_OP_CMP, true, ra, x86_cpu_mem(offsetof(CpuCommon, guest_size)));
     uint8_t *jcc = x86_jcc_rel32(&j->b, X86_CC_AE);
     if (j->nstubs == j->cap_stubs) {
@@ -365,12 +363,16 @@ static void lower_load(X86Jit *j, const IrInsn *in)
     IrMemOp mo = (IrMemOp)in->c[0];
     IrType type = (IrType)in->type;
     IrTemp out = in->args[0], addr = in->args[1];
-    if (!inline_access(j, mo)) {
+    if (!inline_access(mo)) {
         x86_prepare_call(j, true, false);
         x86_store_insn_pc(j);
         X86CallArg args[3] = {{true, addr, 0}, {false, 0, mo}, {false, 0, type}};
         x86_emit_call(j, (const void *)cpu_ld, args, 3);
         take_result(j, out, type);
+        return;
+    }
+    if (j->ir->softmmu) {
+        x86_lower_tlb_load(j, out, addr, mo, type);
         return;
     }
     X86Reg ra = x86_use(j, addr, 0);
@@ -397,11 +399,15 @@ static void lower_store(X86Jit *j, const IrInsn *in)
     IrMemOp mo = (IrMemOp)in->c[0];
     IrTemp val = in->args[0], addr = in->args[1];
     unsigned size = ir_memop_size(mo);
-    if (!inline_access(j, mo)) {
+    if (!inline_access(mo)) {
         x86_prepare_call(j, true, false);
         x86_store_insn_pc(j);
         X86CallArg args[3] = {{true, addr, 0}, {true, val, 0}, {false, 0, mo}};
         x86_emit_call(j, (const void *)cpu_st, args, 3);
+        return;
+    }
+    if (j->ir->softmmu) {
+        x86_lower_tlb_store(j, val, addr, mo);
         return;
     }
     int32_t imm;
