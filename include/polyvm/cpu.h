@@ -136,6 +136,7 @@ typedef struct CpuCommon {
     CpuJumpCacheEntry jump_cache[CPU_JUMP_CACHE_SIZE];
     SoftTlb tlb;              /* system mode */
     uint8_t fetch_mmu_idx;    /* system mode: MMU index of instruction fetches */
+    uint64_t code_writes_seen; /* system mode: PhysMap.code_writes at the last barrier */
     /* Interpreter frame: temps of the running block, addressed as offsets
      * from the CPU pointer like globals, so one operand form serves both. */
     uint64_t frame[IR_MAX_TEMPS];
@@ -157,6 +158,14 @@ uint64_t cpu_cmpxchg(CpuCommon *cpu, uint64_t addr, uint64_t expected, uint64_t 
 /* Reads code bytes for translation; false if not executable (no unwinding). */
 bool cpu_fetch_code(CpuCommon *cpu, uint64_t addr, void *buf, unsigned len);
 
+/* System mode: drops the translations of one guest-physical page (a write
+ * reached it); safe from helpers called by translated code. */
+void cpu_invalidate_code_page(CpuCommon *cpu, uint64_t ppage);
+/* fence.i and its kind: later instruction fetches see earlier stores. User
+ * mode drops every translation; system mode has already dropped those of
+ * pages this vCPU wrote, and drops everything only when another writer
+ * (DMA, another vCPU) changed code since its last barrier. */
+void cpu_instruction_barrier(CpuCommon *cpu);
 /* Forgets which block each guest PC leads to (the guest's virtual-to-
  * physical mapping changed); safe from helpers called by translated code. */
 void cpu_jump_cache_clear(CpuCommon *cpu);

@@ -31,11 +31,15 @@ typedef struct TranslatedBlock {
      * lookup and never chained to or kept in the jump cache */
     uint64_t phys_page2;
     uint32_t flags;
+    bool indexed_by_page;      /* system mode: in the cache's page index */
     uint32_t guest_size;
     uint32_t guest_insns;
     InterpCode *interp;        /* set when the interpreter runs this block */
     JitBlock *jit;             /* set when it has host code */
     struct TranslatedBlock *hash_next;
+    /* system mode: the next block of the same physical page in the
+     * cache's page index, for the first page [0] and phys_page2 [1] */
+    struct TranslatedBlock *page_next[2];
     /* Chaining (tb-link.c): link_to[n] is the block goto_tb slot n jumps
      * to directly; link_in lists the (block | slot) pairs jumping here,
      * threaded through each source's link_next[slot]. */
@@ -69,6 +73,13 @@ struct JitState *tb_cache_jit_existing(const TbCache *c);
 /* Removes one block (unlinked, out of the hash table and the CPU's jump
  * cache) and frees it: the unit of invalidation. */
 void tb_cache_remove(TbCache *c, CpuCommon *cpu, TranslatedBlock *tb);
+/* System mode: removes every block with code on guest-physical page ppage.
+ * The blocks may be running (a store into its own page): they are only
+ * freed by tb_cache_free_retired(), between blocks. */
+void tb_cache_invalidate_page(TbCache *c, CpuCommon *cpu, uint64_t ppage);
+/* Frees the blocks invalidate_page retired; true if there were any (a
+ * pending chain from one of them must not be made). */
+bool tb_cache_free_retired(TbCache *c);
 
 /* Chains goto_tb slot of src straight to dst (both JIT blocks). */
 void tb_link(TbCache *c, TranslatedBlock *src, unsigned slot, TranslatedBlock *dst);

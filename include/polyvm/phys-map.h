@@ -35,6 +35,10 @@ typedef struct PhysRegion {
 typedef struct PhysMap {
     PhysRegion *regions;           /* sorted by base, never overlapping */
     size_t count, cap;
+    /* Writes that reached pages holding translated code, counted (atomic)
+     * for cpu_instruction_barrier(): vCPUs drop their own stale blocks at
+     * once, but a DMA write or another vCPU's only shows up here. */
+    uint64_t code_writes;
 } PhysMap;
 
 void phys_map_init(PhysMap *map);
@@ -47,7 +51,8 @@ int phys_map_add_mmio(PhysMap *map, const char *name, uint64_t base, uint64_t si
 /* The region holding addr, or NULL. */
 const PhysRegion *phys_map_find(const PhysMap *map, uint64_t addr);
 /* Host pointer to [addr, addr+len) if it lies wholly inside one RAM region
- * (ROM too when writable is false), else NULL. */
+ * (ROM too when writable is false), else NULL. A writable range over pages
+ * holding translated code counts as a code write (devices' DMA). */
 void *phys_map_ram_ptr(const PhysMap *map, uint64_t addr, uint64_t len, bool writable);
 
 #endif

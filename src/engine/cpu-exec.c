@@ -49,6 +49,12 @@ void cpu_flush_code(CpuCommon *cpu)
     cpu->leave_code = 1;
 }
 
+void cpu_invalidate_code_page(CpuCommon *cpu, uint64_t ppage)
+{
+    if (cpu->tbs)
+        tb_cache_invalidate_page(cpu->tbs, cpu, ppage & TLB_PAGE_MASK);
+}
+
 void cpu_drop_translations(CpuCommon *cpu)
 {
     tb_cache_free(cpu->tbs);
@@ -224,6 +230,7 @@ static TranslatedBlock *get_block(CpuCommon *cpu, bool *flushed, int *excp)
         return NULL;
     }
     note_code_pages(cpu, tb);
+    tb->indexed_by_page = cpu->phys != NULL;
     tb_cache_insert(cpu->tbs, tb);
     /* a flush during compilation cleared the jump cache: e is still its slot */
     remember_jit_block(e, tb);
@@ -280,6 +287,8 @@ int cpu_exec(CpuCommon *cpu)
             cpu->flush_pending = false;
             last_exit = 0;
         }
+        if (tb_cache_free_retired(cpu->tbs))
+            last_exit = 0;   /* its block may be among them */
         bool flushed = false;
         int excp;
         TranslatedBlock *tb = get_block(cpu, &flushed, &excp);

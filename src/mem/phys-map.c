@@ -129,6 +129,17 @@ const PhysRegion *phys_map_find(const PhysMap *map, uint64_t addr)
     return addr - r->base < r->size ? r : NULL;
 }
 
+/* The vCPUs find out at their next instruction barrier (the guest's driver
+ * issues one before running code it read from a device). */
+static void note_dma_code_write(const PhysMap *map, const PhysRegion *r, uint64_t offset, uint64_t len)
+{
+    for (uint64_t pg = offset >> 12; pg <= (offset + len - 1) >> 12; pg++)
+        if (__atomic_load_n(&r->code_map[pg], __ATOMIC_ACQUIRE)) {
+            __atomic_add_fetch(&((PhysMap *)map)->code_writes, 1, __ATOMIC_ACQ_REL);
+            return;
+        }
+}
+
 void *phys_map_ram_ptr(const PhysMap *map, uint64_t addr, uint64_t len, bool writable)
 {
     const PhysRegion *r = phys_map_find(map, addr);
@@ -138,5 +149,7 @@ void *phys_map_ram_ptr(const PhysMap *map, uint64_t addr, uint64_t len, bool wri
     uint64_t offset = addr - r->base;
     if (len > r->size - offset)
         return NULL;
+    if (writable && len && r->code_map)
+        note_dma_code_write(map, r, offset, len);
     return r->host + offset;
 }

@@ -211,7 +211,22 @@ void softmmu_code_written(CpuCommon *cpu, const PhysRegion *r, uint64_t paddr)
     if (m)
         __atomic_store_n(&m[(paddr - r->base) >> TLB_PAGE_BITS], 0, __ATOMIC_RELEASE);
     set_write_slow(cpu, r, paddr & TLB_PAGE_MASK, false);
-    /* Per-page invalidation needs blocks indexed by physical page; until
-     * then the whole cache goes, at the next block boundary. */
-    cpu_flush_code(cpu);
+    /* this vCPU's blocks of the page go now; others learn at their next
+     * instruction barrier, which the guest must issue anyway */
+    cpu_invalidate_code_page(cpu, paddr);
+    __atomic_add_fetch(&((PhysMap *)cpu->phys)->code_writes, 1, __ATOMIC_ACQ_REL);
+    cpu->code_writes_seen++;
+}
+
+void cpu_instruction_barrier(CpuCommon *cpu)
+{
+    if (!cpu->phys) {
+        cpu_flush_code(cpu);
+        return;
+    }
+    uint64_t now = __atomic_load_n(&cpu->phys->code_writes, __ATOMIC_ACQUIRE);
+    if (now != cpu->code_writes_seen) {
+        cpu->code_writes_seen = now;
+        cpu_flush_code(cpu);
+    }
 }

@@ -214,21 +214,34 @@ static void test_code_page_write(void **state)
     uint64_t v;
     assert_int_equal(try_ld(f->cpu, 0x40000000, ir_memop(3, 0, 0), &v), CPU_EXCP_NONE);
     assert_int_equal(try_st(f->cpu, 0x40000100, ir_memop(3, 0, 0), 7), CPU_EXCP_NONE);
-    assert_false(f->cpu->flush_pending);
+    assert_int_equal(f->map.code_writes, 0);
     softmmu_mark_code(f->cpu, RAM_BASE + 0x5000);
-    /* the entry filled before the mark now sends writes to the slow path */
+    /* the entry filled before the mark now sends writes to the slow path,
+     * which counts a code write this vCPU has already dealt with */
     assert_int_equal(try_st(f->cpu, 0x40000108, ir_memop(3, 0, 0), 9), CPU_EXCP_NONE);
-    assert_true(f->cpu->flush_pending);
+    assert_int_equal(f->map.code_writes, 1);
+    assert_int_equal(f->cpu->code_writes_seen, 1);
     assert_int_equal(*(uint64_t *)(void *)ram(f, RAM_BASE + 0x5108), 9);
-    /* the mark is gone: later writes are plain again */
-    f->cpu->flush_pending = false;
-    assert_int_equal(try_st(f->cpu, 0x40000110, ir_memop(3, 0, 0), 10), CPU_EXCP_NONE);
+    /* so its instruction barrier drops nothing more */
+    cpu_instruction_barrier(f->cpu);
     assert_false(f->cpu->flush_pending);
+    /* the mark is gone: later writes are plain again */
+    assert_int_equal(try_st(f->cpu, 0x40000110, ir_memop(3, 0, 0), 10), CPU_EXCP_NONE);
+    assert_int_equal(f->map.code_writes, 1);
     /* a page marked before its entry is filled is slow from the start */
     tlb_flush_all(&f->cpu->tlb);
     softmmu_mark_code(f->cpu, RAM_BASE + 0x2000);
     assert_int_equal(try_st(f->cpu, 0x40001000, ir_memop(0, 0, 0), 1), CPU_EXCP_NONE);
+    assert_int_equal(f->map.code_writes, 2);
+    /* a device writing a code page (DMA) is seen at the next barrier */
+    softmmu_mark_code(f->cpu, RAM_BASE + 0x7000);
+    assert_non_null(phys_map_ram_ptr(&f->map, RAM_BASE + 0x6ff8, 16, true));
+    assert_int_equal(f->map.code_writes, 3);
+    assert_non_null(phys_map_ram_ptr(&f->map, RAM_BASE + 0x7000, 16, false));
+    assert_int_equal(f->map.code_writes, 3);
+    cpu_instruction_barrier(f->cpu);
     assert_true(f->cpu->flush_pending);
+    assert_int_equal(f->cpu->code_writes_seen, 3);
 }
 
 static void test_flush_page(void **state)

@@ -11,13 +11,26 @@
 #include "engine/jit/jit.h"
 #include "polyvm/engine.h"
 
+/* The blocks whose code comes from one guest-physical page (system mode). */
+typedef struct TbPage {
+    uint64_t ppage;
+    TranslatedBlock *first;   /* threaded through page_next[0 or 1] */
+    struct TbPage *next;
+} TbPage;
+
+#define PAGE_BUCKETS 4096u
+
 struct TbCache {
     TranslatedBlock **buckets;
     uint64_t nbuckets;   /* power of two */
     uint64_t count;
+    TbPage *pages[PAGE_BUCKETS];
+    TranslatedBlock *retired;   /* invalidated, freed between blocks */
     IrBlock *scratch;
     JitState *jit;
 };
+
+static void detach(TbCache *c, CpuCommon *cpu, TranslatedBlock *tb);
 
 static void free_block(TranslatedBlock *tb)
 {
@@ -48,8 +61,33 @@ TbCache *tb_cache_new(void)
     return c;
 }
 
+static void free_pages(TbCache *c)
+{
+    for (unsigned i = 0; i < PAGE_BUCKETS; i++) {
+        while (c->pages[i]) {
+            TbPage *p = c->pages[i];
+            c->pages[i] = p->next;
+            free(p);
+        }
+    }
+}
+
+bool tb_cache_free_retired(TbCache *c)
+{
+    if (!c->retired)
+        return false;
+    while (c->retired) {
+        TranslatedBlock *tb = c->retired;
+        c->retired = tb->hash_next;
+        free_block(tb);
+    }
+    return true;
+}
+
 void tb_cache_flush(TbCache *c)
 {
+    free_pages(c);
+    tb_cache_free_retired(c);
     for (uint64_t i = 0; i < c->nbuckets; i++) {
         TranslatedBlock *tb = c->buckets[i];
         while (tb) {
@@ -104,6 +142,53 @@ static void grow(TbCache *c)
     c->nbuckets = n;
 }
 
+static unsigned page_bucket(uint64_t ppage) { return (unsigned)((ppage >> 12) * 0x9e3779b1u >> 20) & (PAGE_BUCKETS - 1); }
+
+static TbPage **page_slot(TbCache *c, uint64_t ppage)
+{
+    TbPage **p = &c->pages[page_bucket(ppage)];
+    while (*p && (*p)->ppage != ppage)
+        p = &(*p)->next;
+    return p;
+}
+
+/* which of tb's page links threads the list of ppage */
+static unsigned page_link(const TranslatedBlock *tb, uint64_t ppage)
+{
+    return (tb->phys_pc & ~(uint64_t)0xfff) == ppage ? 0 : 1;
+}
+
+static void page_add(TbCache *c, TranslatedBlock *tb, uint64_t ppage, unsigned link)
+{
+    TbPage **slot = page_slot(c, ppage);
+    if (!*slot) {
+        TbPage *p = calloc(1, sizeof(*p));
+        if (!p)
+            return;   /* unindexed: only a full flush drops it, still correct for fence.i */
+        p->ppage = ppage;
+        *slot = p;
+    }
+    tb->page_next[link] = (*slot)->first;
+    (*slot)->first = tb;
+}
+
+static void page_remove(TbCache *c, TranslatedBlock *tb, uint64_t ppage)
+{
+    TbPage **slot = page_slot(c, ppage);
+    if (!*slot)
+        return;
+    TranslatedBlock **pp = &(*slot)->first;
+    while (*pp && *pp != tb)
+        pp = &(*pp)->page_next[page_link(*pp, ppage)];
+    if (*pp)
+        *pp = tb->page_next[page_link(tb, ppage)];
+    if (!(*slot)->first) {
+        TbPage *dead = *slot;
+        *slot = dead->next;
+        free(dead);
+    }
+}
+
 void tb_cache_insert(TbCache *c, TranslatedBlock *tb)
 {
     if (c->count >= c->nbuckets)
@@ -112,6 +197,11 @@ void tb_cache_insert(TbCache *c, TranslatedBlock *tb)
     tb->hash_next = c->buckets[h];
     c->buckets[h] = tb;
     c->count++;
+    if (tb->indexed_by_page) {
+        page_add(c, tb, tb->phys_pc & ~(uint64_t)0xfff, 0);
+        if (tb->phys_page2 != TB_NO_PAGE2)
+            page_add(c, tb, tb->phys_page2, 1);
+    }
 }
 
 uint64_t tb_cache_count(const TbCache *c) { return c->count; }
@@ -133,6 +223,19 @@ JitState *tb_cache_jit(TbCache *c)
 JitState *tb_cache_jit_existing(const TbCache *c) { return c->jit; }
 
 void tb_cache_remove(TbCache *c, CpuCommon *cpu, TranslatedBlock *tb)
+{
+    detach(c, cpu, tb);
+    if (tb->indexed_by_page) {
+        page_remove(c, tb, tb->phys_pc & ~(uint64_t)0xfff);
+        if (tb->phys_page2 != TB_NO_PAGE2)
+            page_remove(c, tb, tb->phys_page2);
+    }
+    free_block(tb);
+}
+
+/* Takes tb out of every lookup path: chains, hash table, jump cache and the
+ * JIT's fault table. */
+static void detach(TbCache *c, CpuCommon *cpu, TranslatedBlock *tb)
 {
     tb_unlink(c, tb);
     TranslatedBlock **p = &c->buckets[tb_hash(tb->phys_pc, tb->flags, c->nbuckets)];
@@ -157,5 +260,24 @@ void tb_cache_remove(TbCache *c, CpuCommon *cpu, TranslatedBlock *tb)
             }
         }
     }
-    free_block(tb);
+}
+
+void tb_cache_invalidate_page(TbCache *c, CpuCommon *cpu, uint64_t ppage)
+{
+    TbPage **slot = page_slot(c, ppage);
+    if (!*slot)
+        return;
+    TbPage *page = *slot;
+    *slot = page->next;
+    for (TranslatedBlock *tb = page->first, *next; tb; tb = next) {
+        unsigned link = page_link(tb, ppage);
+        next = tb->page_next[link];
+        /* a block on two pages also leaves the other page's list */
+        if (tb->phys_page2 != TB_NO_PAGE2)
+            page_remove(c, tb, link == 0 ? tb->phys_page2 : tb->phys_pc & ~(uint64_t)0xfff);
+        detach(c, cpu, tb);
+        tb->hash_next = c->retired;
+        c->retired = tb;
+    }
+    free(page);
 }

@@ -7,7 +7,7 @@
 
 static uint64_t fence_i(void *cpu)
 {
-    cpu_flush_code(&((RvCpu *)cpu)->common);
+    cpu_instruction_barrier(&((RvCpu *)cpu)->common);
     return 0;
 }
 
