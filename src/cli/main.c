@@ -2,6 +2,7 @@
  * polyvm command line: global options, then a sub-command.
  *
  *   polyvm [-d items] [-D file] user [-L DIR] [-E VAR=VALUE] [-U VAR] [-0 ARGV0] PROGRAM [ARGS...]
+ *   polyvm [-d items] [-D file] system [-M virt] [-m SIZE] [-kernel FILE] ...   (cli/system-cmd.c)
  *
  * Options follow QEMU's habits where a QEMU user would expect them. Every
  * bad invocation prints one clear line and exits with status 2; a program
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/system-cmd.h"
 #include "polyvm/cpu.h"
 #include "polyvm/log.h"
 #include "polyvm/user.h"
@@ -26,6 +28,7 @@ static void usage(FILE *out)
             "\n"
             "Commands:\n"
             "  user PROGRAM [ARGS...]   run a riscv64 Linux program (user mode)\n"
+            "  system [OPTIONS]         run a riscv64 machine, QEMU's virt board (system mode)\n"
             "\n"
             "Global options:\n"
             "  -d ITEM[,ITEM...]        log items (-d help lists them)\n"
@@ -45,7 +48,9 @@ static void usage(FILE *out)
             "  -0 ARGV0                 use ARGV0 as the program's argv[0]\n"
             "\n"
             "Exit status: the guest program's, 128+N if it died of signal N,\n"
-            "1 if it could not be started, 2 for a bad command line.\n");
+            "1 if it could not be started, 2 for a bad command line.\n"
+            "\n");
+    system_usage(out);
 }
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -214,5 +219,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[i], "user"))
         return cmd_user(argc - i - 1, argv + i + 1, stats, argv + 1, i - 1);
+    if (!strcmp(argv[i], "system"))
+        return cmd_system(argc - i - 1, argv + i + 1, stats);
     return bad_usage("unknown command '%s'", argv[i]);
 }
