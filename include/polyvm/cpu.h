@@ -91,9 +91,10 @@ typedef struct CpuJumpCacheEntry {
     uint64_t pc;
     uintptr_t code;
     struct TranslatedBlock *tb;
-    /* the block's CpuCommon.tb_flags: a hit also needs the current mode
-     * (system mode; the entry stays 32 bytes so code indexes with a shift) */
-    uint64_t flags;
+    /* CpuCommon.jump_tag when the entry was made: a hit also needs the
+     * same mode and translation epoch (system mode; the entry stays 32
+     * bytes so code indexes with a shift) */
+    uint64_t tag;
 } CpuJumpCacheEntry;
 /* an empty entry's pc: no guest jumps to this address */
 #define CPU_JUMP_CACHE_EMPTY UINT64_MAX
@@ -122,6 +123,11 @@ typedef struct CpuCommon {
      * them sets leave_code, so translated code never runs in another mode
      * than the one it was made for. */
     uint32_t tb_flags;
+    /* System mode: (jump_epoch << 32) | tb_flags, what jump-cache entries
+     * must carry to hit; bumping the epoch empties the jump cache in O(1)
+     * (address translation changed). 0 in user mode. */
+    uint64_t jump_tag;
+    uint32_t jump_epoch;
     uint8_t *guest_base;      /* copies of mem->base/size for translated code */
     uint64_t guest_size;
     uint64_t exception_aux;   /* faulting address or instruction bits */
@@ -141,6 +147,17 @@ typedef struct CpuCommon {
      * from the CPU pointer like globals, so one operand form serves both. */
     uint64_t frame[IR_MAX_TEMPS];
 } CpuCommon;
+
+/* The front end's way to change tb_flags: translated code made for other
+ * flags leaves at its next block entry. */
+static inline void cpu_set_tb_flags(CpuCommon *cpu, uint32_t flags)
+{
+    if (flags == cpu->tb_flags)
+        return;
+    cpu->tb_flags = flags;
+    cpu->jump_tag = (uint64_t)cpu->jump_epoch << 32 | flags;
+    cpu->leave_code = 1;
+}
 
 /* Leave the running block with a guest exception at the current insn_pc. */
 _Noreturn void cpu_raise(CpuCommon *cpu, int excp, uint64_t aux);

@@ -99,6 +99,11 @@ static void log_in_asm(CpuCommon *cpu, const IrBlock *ir)
 
 void cpu_jump_cache_clear(CpuCommon *cpu)
 {
+    if (cpu->phys && ++cpu->jump_epoch != 0) {
+        /* entries of older epochs no longer match */
+        cpu->jump_tag = (uint64_t)cpu->jump_epoch << 32 | cpu->tb_flags;
+        return;
+    }
     for (unsigned i = 0; i < CPU_JUMP_CACHE_SIZE; i++)
         cpu->jump_cache[i] = (CpuJumpCacheEntry){.pc = CPU_JUMP_CACHE_EMPTY};
 }
@@ -142,10 +147,10 @@ static bool compile_block(CpuCommon *cpu, const IrBlock *ir, TranslatedBlock *tb
 
 /* Only JIT blocks go in the jump cache: translated code jumps to its
  * entries. Blocks spanning two pages are checked at each lookup instead. */
-static void remember_jit_block(CpuJumpCacheEntry *e, TranslatedBlock *tb)
+static void remember_jit_block(CpuJumpCacheEntry *e, TranslatedBlock *tb, uint64_t cpu_tag)
 {
     if (tb->jit && tb->phys_page2 == TB_NO_PAGE2)
-        *e = (CpuJumpCacheEntry){.pc = tb->pc, .code = tb->jit->entry, .tb = tb, .flags = tb->flags};
+        *e = (CpuJumpCacheEntry){.pc = tb->pc, .code = tb->jit->entry, .tb = tb, .tag = cpu_tag};
 }
 
 /* System mode: the guest-physical address of code at vaddr (CPU_EXCP_NONE),
@@ -186,14 +191,14 @@ static TranslatedBlock *get_block(CpuCommon *cpu, bool *flushed, int *excp)
 {
     *excp = CPU_EXCP_NONE;
     CpuJumpCacheEntry *e = &cpu->jump_cache[cpu_jump_cache_index(cpu->pc)];
-    if (e->pc == cpu->pc && e->flags == cpu->tb_flags)
+    if (e->pc == cpu->pc && e->tag == cpu->jump_tag)
         return e->tb;
     uint64_t phys_pc;
     if ((*excp = code_phys(cpu, cpu->pc, &phys_pc)) != CPU_EXCP_NONE)
         return NULL;
     TranslatedBlock *tb = tb_cache_lookup(cpu->tbs, cpu->pc, phys_pc, cpu->tb_flags);
     if (tb && page2_still_mapped(cpu, tb)) {
-        remember_jit_block(e, tb);
+        remember_jit_block(e, tb, cpu->jump_tag);
         return tb;
     }
     uint64_t t0 = now_ns();
@@ -233,7 +238,7 @@ static TranslatedBlock *get_block(CpuCommon *cpu, bool *flushed, int *excp)
     tb->indexed_by_page = cpu->phys != NULL;
     tb_cache_insert(cpu->tbs, tb);
     /* a flush during compilation cleared the jump cache: e is still its slot */
-    remember_jit_block(e, tb);
+    remember_jit_block(e, tb, cpu->jump_tag);
     cpu->stats.blocks_translated++;
     cpu->stats.guest_insns_translated += ir->guest_insns;
     cpu->stats.translate_ns += now_ns() - t0;

@@ -71,6 +71,8 @@ enum {
     T(sraiw, K_SH5, RV64I, 0) T(addw, K_R, RV64I, 0) T(subw, K_R, RV64I, 0)                     \
     T(sllw, K_R, RV64I, 0) T(srlw, K_R, RV64I, 0) T(sraw, K_R, RV64I, 0)                        \
     T(fence, K_FENCE, RV64I, 0) T(ecall, K_NEVER, RV64I, 0) T(ebreak, K_NEVER, RV64I, 0)        \
+    T(mret, K_NEVER, RV64I, 0) T(sret, K_NEVER, RV64I, 0) T(wfi, K_NEVER, RV64I, 0)             \
+    T(sfence_vma, K_NEVER, RV64I, 0)                                                            \
     T(fence_i, K_FENCEI, ZIFENCEI, 0)                                                           \
     T(csrrw, K_CSR, ZICSR, 0) T(csrrs, K_CSR, ZICSR, 0) T(csrrc, K_CSR, ZICSR, 0)               \
     T(csrrwi, K_CSRI, ZICSR, 0) T(csrrsi, K_CSRI, ZICSR, 0) T(csrrci, K_CSRI, ZICSR, 0)         \

@@ -249,7 +249,7 @@ static void detach(TbCache *c, CpuCommon *cpu, TranslatedBlock *tb)
     if (e->tb == tb)
         *e = (CpuJumpCacheEntry){.pc = CPU_JUMP_CACHE_EMPTY};
     JitState *js = c->jit;
-    if (js && tb->jit) {
+    if (js && tb->jit && tb->jit->nfaults) {
         /* the fault lookup must not find it; its code space is reclaimed
          * at the next reset */
         for (uint32_t i = 0; i < js->nblocks; i++) {

@@ -30,15 +30,17 @@ void rv_sys_mode_changed(RvCpu *cpu)
     uint32_t flags = RV_TBF_SYSTEM | p->mode | rv_priv_data_mode(p) << RV_TBF_DATA_SHIFT |
                      ((p->mstatus & RV_MSTATUS_FS) ? 0 : RV_TBF_FS_OFF);
     cpu->common.fetch_mmu_idx = (uint8_t)p->mode;
-    if (flags != cpu->common.tb_flags) {
-        cpu->common.tb_flags = flags;
-        cpu->common.leave_code = 1;
-    }
+    cpu_set_tb_flags(&cpu->common, flags);
 }
 
-static void kick_timer(RvSystem *s)
+/* Tells the timer thread about a new stimecmp deadline, if there is one. */
+static void update_timer(RvSystem *s)
 {
+    uint64_t cmp = rv_stimecmp_deadline(&s->priv);
+    if (cmp == __atomic_load_n(&s->timer_cmp, __ATOMIC_RELAXED))
+        return;
     pthread_mutex_lock(&s->lock);
+    s->timer_cmp = cmp;
     pthread_cond_signal(&s->timer_wake);
     pthread_mutex_unlock(&s->lock);
 }
@@ -54,7 +56,7 @@ void rv_sys_after_change(RvCpu *cpu, unsigned fx)
     if (fx & RV_CSR_FX_IRQ) {
         if (rv_pending_interrupt(p) >= 0)
             cpu_request_exit(&cpu->common);
-        kick_timer(cpu->sys);   /* stimecmp or its enables may have changed */
+        update_timer(cpu->sys);   /* stimecmp or its enables may have changed */
     }
 }
 
@@ -139,7 +141,7 @@ static void *sstc_timer_main(void *opaque)
     uint64_t fired_for = UINT64_MAX;
     pthread_mutex_lock(&s->lock);
     while (!s->timer_quit) {
-        uint64_t cmp = rv_stimecmp_deadline(&s->priv);
+        uint64_t cmp = s->timer_cmp;
         uint64_t when = cmp == fired_for ? UINT64_MAX : deadline_ns(s, cmp);
         if (when == 0) {
             fired_for = cmp;
@@ -235,9 +237,10 @@ void rv_cpu_reset(RvCpu *cpu, uint64_t reset_pc)
     cpu->common.pc = reset_pc;
     s->in_wfi = false;
     s->stop = 0;
+    s->timer_cmp = UINT64_MAX;
     tlb_flush_all(&cpu->common.tlb);
     cpu_drop_translations(&cpu->common);
-    cpu->common.tb_flags = 0;
+    cpu_set_tb_flags(&cpu->common, 0);
     rv_sys_mode_changed(cpu);
 }
 

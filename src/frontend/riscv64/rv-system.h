@@ -50,6 +50,10 @@ typedef struct RvSystem {
     bool timer_running;
     bool timer_quit;
     pthread_cond_t timer_wake;
+    /* the stimecmp deadline (rv_stimecmp_deadline) the timer thread waits
+     * for; the hart updates it under the lock only when it changes, since
+     * interrupt-enable writes (very frequent) must not wake the thread */
+    uint64_t timer_cmp;
 } RvSystem;
 
 static inline RvPriv *rv_priv(RvCpu *cpu) { return &cpu->sys->priv; }

@@ -90,11 +90,12 @@ static void probe_jump_cache(X86Jit *j, X86Reg pc, X86Reg index)
     uint8_t *miss = x86_jcc_rel32(&j->b, X86_CC_NE);
     uint8_t *other_mode = NULL;
     if (j->ir->softmmu) {
-        /* this block runs only in its own mode (a mode change leaves
-         * through leave_code), so the mode of the target must be ours */
-        x86_alu_mi(&j->b, X86_ALUI_CMP, true,
-                   x86_mem_idx(X86_CPU_REG, index, base + (int32_t)offsetof(CpuJumpCacheEntry, flags)),
-                   (int32_t)j->ir->flags);
+        /* same mode and translation epoch; every register but the two in
+         * use is free at an exit */
+        X86Reg tag = pc != X86_RAX && index != X86_RAX ? X86_RAX : pc != X86_RSI && index != X86_RSI ? X86_RSI : X86_RDI;
+        x86_rm(&j->b, X86_OP_MOV, true, tag, CPU_FIELD(jump_tag));
+        x86_rm(&j->b, X86_OP_CMP, true, tag,
+               x86_mem_idx(X86_CPU_REG, index, base + (int32_t)offsetof(CpuJumpCacheEntry, tag)));
         other_mode = x86_jcc_rel32(&j->b, X86_CC_NE);
     }
     if (j->count_stats)

@@ -254,7 +254,10 @@ static JitResult finish_block(X86Jit *j, TranslatedBlock *tb)
     if (j->nfaults)
         memcpy(jb->faults, j->faults, j->nfaults * sizeof(JitFaultSite));
     tb->jit = jb;
-    js->blocks[js->nblocks++] = tb;
+    /* only blocks with guest accesses the host can fault on (user mode)
+     * need finding by host PC; system-mode blocks have none */
+    if (j->nfaults)
+        js->blocks[js->nblocks++] = tb;
     return JIT_OK;
 }
 
