@@ -74,7 +74,7 @@ static bool page_has_code(const PhysRegion *r, uint64_t paddr)
 static int fill(CpuCommon *cpu, uint64_t vaddr, TlbAccess access, unsigned mmu, TlbEntry *e,
                 TlbEntryInfo *info)
 {
-    TlbFill f;
+    TlbFill f = {0};   /* optional fields default to off */
     int excp = cpu->fe->tlb_fill(cpu, vaddr, access, mmu, &f);
     if (excp != CPU_EXCP_NONE)
         return excp;

@@ -247,13 +247,17 @@ static void test_fdt_in_ram(void **state)
     assert_non_null(bootargs);
     assert_string_equal(bootargs, c.append);
     int len;
-    const fdt64_t *start = fdt_getprop(fdt, chosen, "linux,initrd-start", &len);
+    /* properties are only 4-byte aligned in the blob: copy before reading */
+    const void *start = fdt_getprop(fdt, chosen, "linux,initrd-start", &len);
     assert_non_null(start);
     assert_int_equal(len, 8);
-    const fdt64_t *end = fdt_getprop(fdt, chosen, "linux,initrd-end", &len);
+    const void *end = fdt_getprop(fdt, chosen, "linux,initrd-end", &len);
     assert_non_null(end);
-    assert_int_equal(fdt64_to_cpu(*start), b->boot.initrd_start);
-    assert_int_equal(fdt64_to_cpu(*end), b->boot.initrd_end);
+    fdt64_t start_be, end_be;
+    memcpy(&start_be, start, 8);
+    memcpy(&end_be, end, 8);
+    assert_int_equal(fdt64_to_cpu(start_be), b->boot.initrd_start);
+    assert_int_equal(fdt64_to_cpu(end_be), b->boot.initrd_end);
     assert_int_equal(b->boot.initrd_end - b->boot.initrd_start, 15);
     assert_true(b->boot.initrd_start >= b->boot.kernel_end && b->boot.initrd_end <= b->boot.fdt_addr);
     assert_memory_equal(phys_map_ram_ptr(&b->phys, b->boot.initrd_start, 15, false), "initrd contents", 15);
