@@ -22,13 +22,21 @@
 # (a key polyvm does not print shows n/a). A last line per engine gives
 # guest instructions per second on a known loop.
 #
+# Last, the boot table of scripts/boot-time --compare: the guest kit's
+# Debian kernel and initramfs with a virtio disk, network and rng, booted
+# to /init's first line, to "ready" and to power-off under
+# qemu-system-riscv64 and under polyvm system with each engine, the runs
+# interleaved, medians and polyvm/qemu ratios (also alone: make bench-boot).
+#
 # Usage: bench/run.sh [--engines LIST] [--runs N] PATH-TO-POLYVM
 #   --engines jit[,interp,...]  polyvm engines to time (default: jit,interp,
 #                               or $BENCH_ENGINES); one that polyvm does not
 #                               have prints n/a
 #   --runs N                    best of N runs (default 3, or $BENCH_RUNS);
 #                               a runner whose run takes over 10 s is not
-#                               run again, as noise is small against that
+#                               run again, as noise is small against that;
+#                               the boot table takes the median of N boots
+#   --no-boot                   leave out the boot table (also $BENCH_BOOT=0)
 #   -h, --help                  this text
 # Environment: BENCH_STATS_ENGINE (default jit) is the engine of the
 # translation-cost runs; BENCH_LOOP_ITERS the loop probe's turns. The bench
@@ -41,10 +49,12 @@ usage() { sed -n '/^# Usage:/,/^# build directory/s/^# \{0,1\}//p' "$0"; }
 engines=${BENCH_ENGINES:-jit,interp}
 runs=${BENCH_RUNS:-3}
 stats_engine=${BENCH_STATS_ENGINE:-jit}
+boot=${BENCH_BOOT:-1}
 while [ $# -gt 0 ]; do
     case $1 in
         --engines) engines=${2:?--engines needs a list}; shift 2 ;;
         --runs) runs=${2:?--runs needs a number}; shift 2 ;;
+        --no-boot) boot=0; shift ;;
         -h|--help) usage; exit 0 ;;
         -*) echo "bench/run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
         *) break ;;
@@ -346,6 +356,24 @@ loop_probe() {
     done
 }
 
+# The boot table; a boot that fails counts like a mismatch, its times never
+# do. Engines polyvm lacks are left out here (their rows above say n/a).
+boot_table() {
+    local e available=()
+    if [ "$boot" = 0 ]; then
+        return 0
+    fi
+    if [ -z "${POLYVM_RV64_KERNEL:-}" ] || [ -z "${POLYVM_RV64_INITRD:-}" ]; then
+        echo "boot table skipped: no kernel or initramfs in the guest kit (scripts/guest-kit riscv64)"
+        return 0
+    fi
+    for e in "${engine_list[@]}"; do engine_available "$e" && available+=("$e"); done
+    local IFS=,
+    echo "  booting (${available[*]}; $runs runs each)" >&2
+    python3 "$here/../scripts/boot-time" --compare "$polyvm" --engines "${available[*]}" \
+        --runs "$runs" --quiet || mismatch=1
+}
+
 echo "best of $runs runs; engines: ${engine_list[*]}; translation cost from engine $stats_engine" >&2
 own_rows
 debian_rows
@@ -354,4 +382,6 @@ echo
 stats_table
 echo
 loop_probe
+echo
+boot_table
 exit "$mismatch"
