@@ -167,6 +167,9 @@ typedef struct IrBlock {
     /* system mode: guest memory is reached through the soft TLB, never
      * as guest_base + address */
     bool softmmu;
+    /* the first instruction could not be fetched: the block is only the
+     * fetch fault, which must not be cached (the page may be mapped next) */
+    bool fetch_failed;
 
     IrInsn *insns;
     uint32_t ninsns, cap_insns;

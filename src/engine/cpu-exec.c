@@ -206,6 +206,11 @@ static TranslatedBlock *get_block(CpuCommon *cpu, bool *flushed, int *excp)
     if (!ir)
         return NULL;
     translator_translate(cpu, ir, MAX_BLOCK_INSNS);
+    if (ir->fetch_failed && cpu->phys) {
+        /* (user mode caches it: mapping code there flushes everything) */
+        *excp = CPU_EXCP_FETCH_FAULT;
+        return NULL;
+    }
     if (log_enabled(LOG_IN_ASM))
         log_in_asm(cpu, ir);
     if (log_enabled(LOG_IR))

@@ -49,6 +49,7 @@ void translator_translate(CpuCommon *cpu, IrBlock *ir, uint32_t max_insns)
             if (ctx->num_insns == 0) {
                 ir_insn_start(ir, pc);
                 ir_raise(ir, CPU_EXCP_FETCH_FAULT, pc);
+                ir->fetch_failed = true;
                 ctx->is_jmp = DISAS_NORETURN;
             } else {
                 ctx->is_jmp = DISAS_TOO_MANY;

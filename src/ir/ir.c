@@ -141,6 +141,7 @@ void ir_block_reset(IrBlock *b, const IrGlobals *globals)
     b->guest_insns = 0;
     b->flags = 0;
     b->softmmu = false;
+    b->fetch_failed = false;
     b->nglobals = globals ? globals->count : 0;
     if (globals)
         memcpy(b->temps, globals->info, sizeof(IrTempInfo) * globals->count);

@@ -147,6 +147,11 @@ static int load_raw_kernel(const char *path, const LinuxLoadTarget *t, LinuxKern
                            size_t errlen)
 {
     uint8_t *data = NULL;
+    if (t->kernel_addr < t->ram_base || t->kernel_addr - t->ram_base >= t->ram_size) {
+        snprintf(err, errlen, "%s: RAM too small: the kernel goes at 0x%" PRIx64 ", past the end of RAM", path,
+                 t->kernel_addr);
+        return -EFBIG;
+    }
     uint64_t size, room = t->ram_base + t->ram_size - t->kernel_addr;
     int rc = read_file(path, &data, &size, room, err, errlen);
     if (rc)

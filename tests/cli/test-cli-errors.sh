@@ -98,5 +98,42 @@ for engine in jit interp; do
 done
 expect 1 "entry point 0x90000 is not in an executable segment" -- user "$tmp/noentry"
 
+# expect_one STATUS PATTERN -- ARGS...: as expect, and stderr is exactly one
+# line, starting with "polyvm" ("polyvm:" or "polyvm system:").
+expect_one() {
+    local want=$1 pattern=$2
+    shift 3
+    local out
+    out=$("$polyvm" "$@" 2>&1 >/dev/null </dev/null)
+    if [ "$(wc -l <<<"$out")" -eq 1 ] && grep -qE '^polyvm( [a-z]+)?: ' <<<"$out"; then
+        expect "$want" "$pattern" -- "$@"
+    else
+        failed=$((failed + 1))
+        echo "FAIL: polyvm $* -> stderr is not one 'polyvm...:' line:"
+        sed 's/^/    /' <<<"$out"
+    fi
+}
+
+# system mode: a bad command line exits 2 before anything is loaded.
+expect_one 2 "unknown machine 'foo'" -- system -M foo
+expect_one 2 "-m 12Q: expected a RAM size" -- system -m 12Q
+expect_one 2 "-smp: '0' is not a hart count" -- system -smp 0
+expect_one 2 "-initrd needs -kernel" -- system -initrd x
+expect_one 2 "format=qcow2 is not supported, only raw images" -- system -drive file=x,format=qcow2
+expect_one 2 "-device virtio-gpu is not supported" -- system -device virtio-gpu
+expect_one 2 "-netdev tap is not supported" -- system -netdev tap,id=n
+expect_one 2 "invalid hostfwd 'tcp::abc-:22': port must be a number" -- system -netdev user,id=n,hostfwd=tcp::abc-:22
+expect_one 2 "unexpected argument 'foo.img'" -- system foo.img
+# ...and a machine that cannot be built exits 1. -bios none keeps these
+# independent of the OpenSBI firmware being installed.
+expect_one 1 "$tmp/missing: cannot open: No such file" -- system -bios none -kernel "$tmp/missing"
+expect_one 1 "/bin/true: ELF for x86-64, expected riscv64" -- system -bios none -kernel /bin/true
+expect_one 1 "$tmp: not a regular file" -- system -bios none -kernel "$tmp"
+expect_one 1 "$tmp/missing.img: cannot open" -- system -bios none -kernel "$tmp/text" -drive file="$tmp/missing.img",format=raw
+expect_one 1 "RAM of 1 MiB is too small" -- system -m 1M -bios none -kernel "$tmp/text"
+# with firmware the kernel goes at 0x80200000, past the end of 1 MiB of RAM
+printf x >"$tmp/fw"
+expect_one 1 "RAM too small: the kernel goes at 0x80200000" -- system -m 1M -bios "$tmp/fw" -kernel "$tmp/text"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
