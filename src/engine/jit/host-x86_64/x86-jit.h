@@ -162,6 +162,8 @@ typedef struct X86CallArg {
 } X86CallArg;
 void x86_emit_call(X86Jit *j, const void *fn, const X86CallArg *args, unsigned nargs);
 void x86_store_insn_pc(X86Jit *j);
+/* r = the guest value at m, extended per mo to type (the one load insn) */
+void x86_emit_guest_load(X86Jit *j, X86Reg r, X86Mem m, IrMemOp mo, IrType type);
 X86Cond x86_cond(IrCond c);
 /* cmp/test a, b for cond; returns the x86 condition to branch or set on. */
 X86Cond x86_compare(X86Jit *j, IrCond cond, IrType type, IrTemp a, IrTemp c);

@@ -358,6 +358,22 @@ static void add_fault_site(X86Jit *j, X86Reg ra, bool is_store, X86DirtyRange di
                                              dirty.count, dirty.first, j->insn_pc};
 }
 
+void x86_emit_guest_load(X86Jit *j, X86Reg r, X86Mem m, IrMemOp mo, IrType type)
+{
+    bool sign = mo & IR_MO_SIGN, w64 = type == IR_I64;
+    switch (mo & IR_MO_SIZE_MASK) {
+    case IR_MO_8: x86_rm(&j->b, sign ? X86_OP_MOVSX8 : X86_OP_MOVZX8, sign && w64, r, m); break;
+    case IR_MO_16: x86_rm(&j->b, sign ? X86_OP_MOVSX16 : X86_OP_MOVZX16, sign && w64, r, m); break;
+    case IR_MO_32:
+        if (sign && w64)
+            x86_rm(&j->b, X86_OP_MOVSXD, true, r, m);
+        else
+            x86_rm(&j->b, X86_OP_MOV, false, r, m);
+        break;
+    default: x86_rm(&j->b, X86_OP_MOV, w64, r, m); break;
+    }
+}
+
 static void lower_load(X86Jit *j, const IrInsn *in)
 {
     IrMemOp mo = (IrMemOp)in->c[0];
@@ -378,20 +394,8 @@ static void lower_load(X86Jit *j, const IrInsn *in)
     X86Reg ra = x86_use(j, addr, 0);
     X86DirtyRange dirty = guard_access(j, ra, false);
     X86Reg r = x86_def(j, out, 0);
-    X86Mem m = x86_mem_idx(X86_GUEST_BASE_REG, ra, 0);
-    bool sign = mo & IR_MO_SIGN, w64 = type == IR_I64;
     add_fault_site(j, ra, false, dirty);
-    switch (mo & IR_MO_SIZE_MASK) {
-    case IR_MO_8: x86_rm(&j->b, sign ? X86_OP_MOVSX8 : X86_OP_MOVZX8, sign && w64, r, m); break;
-    case IR_MO_16: x86_rm(&j->b, sign ? X86_OP_MOVSX16 : X86_OP_MOVZX16, sign && w64, r, m); break;
-    case IR_MO_32:
-        if (sign && w64)
-            x86_rm(&j->b, X86_OP_MOVSXD, true, r, m);
-        else
-            x86_rm(&j->b, X86_OP_MOV, false, r, m);
-        break;
-    default: x86_rm(&j->b, X86_OP_MOV, w64, r, m); break;
-    }
+    x86_emit_guest_load(j, r, x86_mem_idx(X86_GUEST_BASE_REG, ra, 0), mo, type);
 }
 
 static void lower_store(X86Jit *j, const IrInsn *in)

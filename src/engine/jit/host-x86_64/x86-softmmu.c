@@ -90,19 +90,7 @@ void x86_lower_tlb_load(X86Jit *j, IrTemp out, IrTemp addr, IrMemOp mo, IrType t
     X86TlbStub s = {.jcc = emit_probe(j, a, i, c, size, mmu, offsetof(TlbEntry, addr_read)),
                     .guest_pc = j->insn_pc, .mo = mo, .type = type, .addr_reg = (int8_t)a,
                     .value_reg = (int8_t)r, .dirty = dirty};
-    X86Mem m = x86_mem_idx(c, a, 0);
-    bool sign = mo & IR_MO_SIGN, w64 = type == IR_I64;
-    switch (mo & IR_MO_SIZE_MASK) {
-    case IR_MO_8: x86_rm(&j->b, sign ? X86_OP_MOVSX8 : X86_OP_MOVZX8, sign && w64, r, m); break;
-    case IR_MO_16: x86_rm(&j->b, sign ? X86_OP_MOVSX16 : X86_OP_MOVZX16, sign && w64, r, m); break;
-    case IR_MO_32:
-        if (sign && w64)
-            x86_rm(&j->b, X86_OP_MOVSXD, true, r, m);
-        else
-            x86_rm(&j->b, X86_OP_MOV, false, r, m);
-        break;
-    default: x86_rm(&j->b, X86_OP_MOV, w64, r, m); break;
-    }
+    x86_emit_guest_load(j, r, x86_mem_idx(c, a, 0), mo, type);
     s.cont = j->b.p;
     s.save = live_clobbered(j, (uint16_t)(1u << a)) & (uint16_t)~(1u << r);
     add_stub(j, &s);
