@@ -18,6 +18,7 @@
 #include "engine/jit/jit.h"
 #include "polyvm/engine.h"
 #include "polyvm/frontend.h"
+#include "polyvm/host-clock.h"
 #include "polyvm/log.h"
 #include "mem/softmmu.h"
 
@@ -114,13 +115,6 @@ static void flush_all(CpuCommon *cpu)
     cpu_jump_cache_clear(cpu);
 }
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Gives tb the vCPU engine's code for ir; *flushed says the whole cache had
  * to be dropped to make room (so no earlier block may be linked to). */
 static bool compile_block(CpuCommon *cpu, const IrBlock *ir, TranslatedBlock *tb, bool *flushed)
@@ -201,7 +195,7 @@ static TranslatedBlock *get_block(CpuCommon *cpu, bool *flushed, int *excp)
         remember_jit_block(e, tb, cpu->jump_tag);
         return tb;
     }
-    uint64_t t0 = now_ns();
+    uint64_t t0 = host_monotonic_ns();
     IrBlock *ir = tb_cache_scratch_ir(cpu->tbs, cpu->fe->globals);
     if (!ir)
         return NULL;
@@ -246,7 +240,7 @@ static TranslatedBlock *get_block(CpuCommon *cpu, bool *flushed, int *excp)
     remember_jit_block(e, tb, cpu->jump_tag);
     cpu->stats.blocks_translated++;
     cpu->stats.guest_insns_translated += ir->guest_insns;
-    cpu->stats.translate_ns += now_ns() - t0;
+    cpu->stats.translate_ns += host_monotonic_ns() - t0;
     return tb;
 }
 

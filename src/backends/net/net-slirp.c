@@ -6,6 +6,7 @@
  * device's receive callback (no lock of ours is held then).
  */
 #include "net-slirp.h"
+#include "polyvm/host-clock.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -119,12 +120,7 @@ bad:
 
 /* ---- callbacks from slirp (backend thread, or creation before it runs) ---- */
 
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
+static int64_t now_ns(void) { return (int64_t)host_monotonic_ns(); }
 
 static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
 {

@@ -16,9 +16,8 @@
 #include <time.h>
 
 #include "devices/timer/aclint.h"
+#include "polyvm/host-clock.h"
 #include "polyvm/log.h"
-
-#define NS_PER_SEC 1000000000u
 
 struct Aclint {
     unsigned harts;
@@ -42,9 +41,7 @@ struct Aclint {
 static uint64_t monotonic_ns(void *opaque)
 {
     (void)opaque;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+    return host_monotonic_ns();
 }
 
 uint64_t aclint_clock_ns(const Aclint *c)
@@ -56,7 +53,7 @@ static uint64_t ticks_at(const Aclint *c, uint64_t now_ns)
 {
     if (now_ns < c->origin_ns)
         return 0;
-    return (uint64_t)((unsigned __int128)(now_ns - c->origin_ns) * c->hz / NS_PER_SEC);
+    return (uint64_t)((unsigned __int128)(now_ns - c->origin_ns) * c->hz / HOST_NS_PER_SEC);
 }
 
 uint64_t aclint_mtime(const Aclint *c, uint64_t now_ns)
@@ -73,7 +70,7 @@ static uint64_t deadline_for(const Aclint *c, uint64_t cmp, uint64_t now_ns)
         return now_ns;
     /* The first ns count whose tick count reaches the target: ceil(). */
     unsigned __int128 target_ticks = (unsigned __int128)ticks_at(c, now_ns) + (cmp - mtime);
-    unsigned __int128 elapsed = (target_ticks * NS_PER_SEC + c->hz - 1) / c->hz;
+    unsigned __int128 elapsed = (target_ticks * HOST_NS_PER_SEC + c->hz - 1) / c->hz;
     unsigned __int128 deadline = elapsed + c->origin_ns;
     return deadline >= ACLINT_NO_DEADLINE ? ACLINT_NO_DEADLINE : (uint64_t)deadline;
 }
@@ -142,8 +139,7 @@ static void *timer_thread(void *opaque)
          * duration on the monotonic clock the condition variable uses. */
         uint64_t wait_ns = next > now ? next - now : 0;
         uint64_t until = monotonic_ns(NULL) + wait_ns;
-        struct timespec ts = {.tv_sec = (time_t)(until / NS_PER_SEC),
-                              .tv_nsec = (long)(until % NS_PER_SEC)};
+        struct timespec ts = host_timespec(until);
         pthread_cond_timedwait(&c->changed, &c->lock, &ts);
     }
     pthread_mutex_unlock(&c->lock);

@@ -10,7 +10,7 @@
  * runs at 10 MHz, all from CLOCK_MONOTONIC: monotonic, which is what guest
  * code measuring intervals needs.
  */
-#include <time.h>
+#include "polyvm/host-clock.h"
 
 #include "rv-gen.h"
 
@@ -27,13 +27,6 @@
 #define FRM_MASK 0x7u
 #define FCSR_FRM_SHIFT 5
 
-static uint64_t monotonic_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static uint64_t csr_read_fflags(void *cpu) { return ((RvCpu *)cpu)->fflags; }
 static uint64_t csr_read_frm(void *cpu) { return ((RvCpu *)cpu)->frm; }
 static uint64_t csr_read_fcsr(void *cpu)
@@ -41,9 +34,9 @@ static uint64_t csr_read_fcsr(void *cpu)
     const RvCpu *rv = cpu;
     return (rv->frm << FCSR_FRM_SHIFT) | rv->fflags;
 }
-static uint64_t csr_read_cycle(void *cpu) { (void)cpu; return monotonic_ns(); }
-static uint64_t csr_read_time(void *cpu) { (void)cpu; return monotonic_ns() / 100; }
-static uint64_t csr_read_instret(void *cpu) { (void)cpu; return monotonic_ns(); }
+static uint64_t csr_read_cycle(void *cpu) { (void)cpu; return host_monotonic_ns(); }
+static uint64_t csr_read_time(void *cpu) { (void)cpu; return host_monotonic_ns() / 100; }
+static uint64_t csr_read_instret(void *cpu) { (void)cpu; return host_monotonic_ns(); }
 
 static uint64_t csr_write_fflags(void *cpu, uint64_t v)
 {

@@ -17,6 +17,7 @@
 
 #include "mem/softmmu.h"
 #include "polyvm/frontend.h"
+#include "polyvm/host-clock.h"
 #include "polyvm/log.h"
 #include "rv-system.h"
 
@@ -75,17 +76,10 @@ void rv_sys_trap(RvCpu *cpu, unsigned cause, bool is_interrupt, uint64_t tval, u
 
 /* ---- clocks ---- */
 
-static uint64_t monotonic_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static uint64_t read_count_ns(void *opaque)
 {
     (void)opaque;
-    return monotonic_ns();
+    return host_monotonic_ns();
 }
 
 void rv_cpu_set_clock(RvCpu *cpu, uint64_t (*read_time)(void *opaque), void *opaque)
@@ -111,14 +105,9 @@ static uint64_t deadline_ns(RvSystem *s, uint64_t ticks)
         return 0;
     uint64_t delta = ticks - now;
     /* 128-bit product: a far deadline must not wrap into the past */
-    unsigned __int128 ns = (unsigned __int128)delta * 1000000000u / s->timebase_hz;
-    uint64_t t = monotonic_ns();
+    unsigned __int128 ns = (unsigned __int128)delta * HOST_NS_PER_SEC / s->timebase_hz;
+    uint64_t t = host_monotonic_ns();
     return ns > UINT64_MAX - t ? UINT64_MAX - 1 : t + (uint64_t)ns;
-}
-
-static struct timespec to_timespec(uint64_t ns)
-{
-    return (struct timespec){.tv_sec = (time_t)(ns / 1000000000u), .tv_nsec = (long)(ns % 1000000000u)};
 }
 
 /* Waits on cond until signalled or CLOCK_MONOTONIC reaches abs_ns. */
@@ -128,7 +117,7 @@ static void wait_until(RvSystem *s, pthread_cond_t *cond, uint64_t abs_ns)
         pthread_cond_wait(cond, &s->lock);
         return;
     }
-    struct timespec ts = to_timespec(abs_ns);
+    struct timespec ts = host_timespec(abs_ns);
     pthread_cond_timedwait(cond, &s->lock, &ts);
 }
 
@@ -178,22 +167,6 @@ IrqLine rv_cpu_irq_line(RvCpu *cpu, unsigned line)
 
 /* ---- creation and reset ---- */
 
-/* the user-mode table plus the page walk */
-static FrontendOps system_ops;
-
-static void system_ops_init(void)
-{
-    system_ops = rv64_frontend;
-    system_ops.tlb_fill = rv_tlb_fill;
-}
-
-static const FrontendOps *system_frontend(void)
-{
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, system_ops_init);
-    return &system_ops;
-}
-
 RvCpu *rv_cpu_new_system(const PhysMap *phys, uint64_t hartid)
 {
     RvCpu *cpu = rv_cpu_new(NULL);
@@ -204,7 +177,6 @@ RvCpu *rv_cpu_new_system(const PhysMap *phys, uint64_t hartid)
     }
     cpu->sys = s;
     cpu->common.phys = phys;
-    cpu->common.fe = system_frontend();
     s->hartid = hartid;
     s->timebase_hz = DEFAULT_TIMEBASE_HZ;
     pthread_mutex_init(&s->lock, NULL);

@@ -156,6 +156,7 @@ const FrontendOps rv64_frontend = {
     .init_ctx = rv_init_ctx,
     .translate_insn = rv_translate_insn,
     .tb_stop = rv_tb_stop,
+    .tlb_fill = rv_tlb_fill,   /* called only in system mode (cpu->phys set) */
     .disas = rv_disas,
 };
 
