@@ -169,6 +169,8 @@ int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const E
                       i, (unsigned long long)ph.p_vaddr);
             goto out;
         }
+        if (ph.p_memsz == 0)
+            continue;   /* nothing to map, as Linux skips it */
         int r = map_segment(mem, image, &ph, bias);
         if (r) {
             rc = loader_fail(err, errlen, r, path, "cannot map segment %zu: %s", i, strerror(-r));

@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 
 #include "polyvm/phys-map.h"
+#include "polyvm/soft-tlb.h"
 
 void phys_map_init(PhysMap *map)
 {
@@ -133,7 +134,7 @@ const PhysRegion *phys_map_find(const PhysMap *map, uint64_t addr)
  * issues one before running code it read from a device). */
 static void note_dma_code_write(const PhysMap *map, const PhysRegion *r, uint64_t offset, uint64_t len)
 {
-    for (uint64_t pg = offset >> 12; pg <= (offset + len - 1) >> 12; pg++)
+    for (uint64_t pg = offset >> TLB_PAGE_BITS; pg <= (offset + len - 1) >> TLB_PAGE_BITS; pg++)
         if (__atomic_load_n(&r->code_map[pg], __ATOMIC_ACQUIRE)) {
             __atomic_add_fetch(&((PhysMap *)map)->code_writes, 1, __ATOMIC_ACQ_REL);
             return;

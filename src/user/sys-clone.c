@@ -154,7 +154,6 @@ static int64_t clone_process(UserThread *t, uint64_t flags, uint64_t newsp, uint
      * private one rather than write into the parent's code. */
     cpu_drop_translations(&t->cpu->common);
     t->tid = gettid();
-    t->host_thread = pthread_self();
     pthread_mutex_lock(&p->thread_lock);
     keep_only(t);
     pthread_mutex_unlock(&p->thread_lock);
@@ -287,7 +286,6 @@ static void *thread_main(void *arg)
         sem_post(&s->ready);
         return NULL;
     }
-    t->host_thread = pthread_self();
     t->sig_blocked = parent->sig_blocked;
     if (s->flags & CLONE_CHILD_CLEARTID)
         t->clear_child_tid = s->ctid;

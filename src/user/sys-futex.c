@@ -29,18 +29,6 @@ static uint32_t *futex_word(UserThread *t, uint64_t addr, unsigned prot, int64_t
     return w;
 }
 
-/* Copies an optional timeout in; *host is NULL when the guest gave none. */
-static int64_t futex_timeout(UserThread *t, uint64_t addr, struct timespec *buf, struct timespec **host)
-{
-    *host = NULL;
-    if (!addr)
-        return 0;
-    if (user_copy_in(t, buf, addr, sizeof *buf))
-        return -EFAULT;
-    *host = buf;
-    return 0;
-}
-
 int64_t sys_futex(SYSCALL_ARGS)
 {
     int op = (int)a[1];
@@ -59,14 +47,14 @@ int64_t sys_futex(SYSCALL_ARGS)
          * and fails with EFAULT if it may not. */
         if (!(uaddr = futex_word(t, a[0], GUEST_PROT_READ, &err)))
             return err;
-        if ((err = futex_timeout(t, a[3], &ts, &timeout)))
+        if ((err = user_copy_in_opt(t, &ts, a[3], sizeof ts, (void **)&timeout)))
             return err;
         return user_safe_syscall(t, SYS_futex, (long)uaddr, op, val, (long)timeout, 0, val3);
     case FUTEX_WAIT_REQUEUE_PI:
         if (!(uaddr = futex_word(t, a[0], GUEST_PROT_READ, &err)) ||
             !(uaddr2 = futex_word(t, a[4], GUEST_PROT_READ, &err)))
             return err;
-        if ((err = futex_timeout(t, a[3], &ts, &timeout)))
+        if ((err = user_copy_in_opt(t, &ts, a[3], sizeof ts, (void **)&timeout)))
             return err;
         return user_safe_syscall(t, SYS_futex, (long)uaddr, op, val, (long)timeout, (long)uaddr2, val3);
     case FUTEX_WAKE:

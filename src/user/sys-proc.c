@@ -214,7 +214,6 @@ int64_t sys_set_robust_list(SYSCALL_ARGS)
     if (a[1] != GUEST_ROBUST_HEAD_SIZE)
         return -EINVAL;
     t->robust_list = a[0];
-    t->robust_list_len = a[1];
     return 0;
 }
 

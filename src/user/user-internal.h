@@ -55,9 +55,8 @@ typedef struct UserThread {
     RvCpu *cpu;
     UserProcess *proc;
     pid_t tid;                      /* host tid = guest tid */
-    pthread_t host_thread;
     uint64_t clear_child_tid;       /* set_tid_address / CLONE_CHILD_CLEARTID */
-    uint64_t robust_list, robust_list_len;
+    uint64_t robust_list;
     /* signals: the blocked mask is the guest's; pending bits are set from
      * host signal handlers (async-signal-safe atomics) and by the runner
      * for synchronous faults, and delivered between blocks or syscalls. */

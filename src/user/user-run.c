@@ -186,9 +186,7 @@ int user_run(const UserOptions *o)
         cpu->common.pc = entry;
         user_signals_init(p);
         status = user_thread_loop(t);
-        fflush(stdout);
-        if (o->print_stats)
-            print_stats(t);
+        user_finish_output(t);
     } else if (!t && cpu) {
         fprintf(stderr, "polyvm: out of memory creating the guest thread\n");
     }
