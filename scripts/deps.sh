@@ -14,16 +14,17 @@ set -euo pipefail
 
 # The one list of host packages; keep in step with ARCHITECTURE.md section 4.
 PACKAGES=(
-    # build
-    build-essential meson ninja-build pkg-config gcc clang
+    # build (clang's sanitizer runtimes are only recommended by clang, and
+    # packages are installed without recommends)
+    build-essential meson ninja-build pkg-config gcc clang libclang-rt-dev
     # libraries linked into polyvm or its tests
     libcmocka-dev libunicorn-dev libcapstone-dev libelf-dev libfdt-dev
     # system mode: user networking for virtio-net, gzip-compressed kernel images
     libslirp-dev libglib2.0-dev zlib1g-dev
     # device trees
     device-tree-compiler
-    # guest test programs and reference emulator
-    gcc-riscv64-linux-gnu qemu-user qemu-system-misc
+    # guest test programs (the riscv64 libc only comes recommended) and reference emulators
+    gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-user qemu-system-misc
     # make bench: host builds of the Debian programs it times (xz-utils below)
     coreutils sqlite3
     # scripts

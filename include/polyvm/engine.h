@@ -59,9 +59,10 @@ TbCache *tb_cache_new(void);
 void tb_cache_free(TbCache *c);
 #define TB_NO_PAGE2 UINT64_MAX
 TranslatedBlock *tb_cache_lookup(TbCache *c, uint64_t pc, uint64_t phys_pc, uint32_t flags);
-void tb_cache_insert(TbCache *c, TranslatedBlock *tb);
+/* false: out of memory for the page index, so writes to the block's page
+ * would not find it; the caller must flush the cache (it stays usable) */
+bool tb_cache_insert(TbCache *c, TranslatedBlock *tb);
 void tb_cache_flush(TbCache *c);
-uint64_t tb_cache_count(const TbCache *c);
 /* the scratch IR block used for translation, reused between blocks */
 IrBlock *tb_cache_scratch_ir(TbCache *c, const IrGlobals *globals);
 

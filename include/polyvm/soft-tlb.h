@@ -55,7 +55,7 @@ typedef struct TlbEntryInfo {
 typedef struct SoftTlb {
     TlbEntry e[TLB_MMU_COUNT][TLB_SIZE];
     TlbEntryInfo info[TLB_MMU_COUNT][TLB_SIZE];
-    uint64_t fills, flushes;
+    uint64_t fills;
 } SoftTlb;
 
 /* The front end's page walk result for one page. */

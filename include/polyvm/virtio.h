@@ -142,8 +142,6 @@ static inline void virtio_raise_interrupt(VirtioDevice *dev, VirtioInterrupt why
     if (dev->transport.interrupt)
         dev->transport.interrupt(dev->transport.opaque, why, queue);
 }
-/* The config image changed: new generation and a config interrupt. */
-void virtio_config_changed(VirtioDevice *dev);
 /* The guest broke the rules (why: a static string, kept for tests and logs):
  * DEVICE_NEEDS_RESET, a config interrupt, and no more queue processing. */
 void virtio_device_set_error(VirtioDevice *dev, const char *why);

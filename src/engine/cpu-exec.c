@@ -235,7 +235,8 @@ static TranslatedBlock *get_block(CpuCommon *cpu, bool *flushed, int *excp)
     }
     note_code_pages(cpu, tb);
     tb->indexed_by_page = cpu->phys != NULL;
-    tb_cache_insert(cpu->tbs, tb);
+    if (!tb_cache_insert(cpu->tbs, tb))
+        cpu_flush_code(cpu);
     /* a flush during compilation cleared the jump cache: e is still its slot */
     remember_jit_block(e, tb, cpu->jump_tag);
     cpu->stats.blocks_translated++;
@@ -316,10 +317,14 @@ int cpu_exec(CpuCommon *cpu)
                 return cpu->exception;
             continue;
         }
+        uint32_t epoch = cpu->jump_epoch;
         uintptr_t r = run_jit(cpu, tb, last_exit);
         if (r == JIT_EXIT_EXCEPTION)
             return cpu->exception;
         cpu->stats.jump_cache_misses += r == JIT_EXIT_LOOKUP_MISS;
-        last_exit = r >= JIT_EXIT_SMALLEST_TB ? r : 0;
+        /* No chain from an exit taken after address translation changed
+         * (satp, sfence.vma, PMP): the block that changed it would jump
+         * straight to code found through the new mapping next time too. */
+        last_exit = r >= JIT_EXIT_SMALLEST_TB && cpu->jump_epoch == epoch ? r : 0;
     }
 }

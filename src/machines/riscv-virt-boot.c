@@ -203,7 +203,6 @@ int riscv_virt_boot_load(RiscvVirt *b, char *err, size_t errlen)
         if (rc)
             return rc;
         boot.kernel_entry = kernel.entry;
-        boot.kernel_start = kernel.start;
         boot.kernel_end = kernel.end;
         if (!b->bios_path)
             boot.start_addr = kernel.entry;     /* bare-metal programs run straight from reset */

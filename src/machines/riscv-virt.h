@@ -82,7 +82,7 @@ typedef struct RiscvVirtBootInfo {
     uint64_t start_addr;                /* where the reset ROM jumps */
     uint64_t firmware_end;              /* ram base when there is no firmware */
     uint64_t kernel_entry;              /* fw_dynamic next_addr; 0 without a kernel */
-    uint64_t kernel_start, kernel_end;
+    uint64_t kernel_end;
     uint64_t initrd_start, initrd_end;  /* 0, 0 without an initrd */
     uint64_t fdt_addr;
 } RiscvVirtBootInfo;

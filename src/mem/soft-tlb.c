@@ -22,7 +22,6 @@ void tlb_flush_all(SoftTlb *tlb)
 {
     memset(tlb->e, 0xff, sizeof(tlb->e));
     memset(tlb->info, 0, sizeof(tlb->info));
-    tlb->flushes++;
 }
 
 void tlb_flush_page(SoftTlb *tlb, uint64_t vaddr)

@@ -152,12 +152,6 @@ void virtio_queue_notify(VirtioDevice *dev, unsigned queue)
     dev->ops->queue_notify(dev, queue);
 }
 
-void virtio_config_changed(VirtioDevice *dev)
-{
-    dev->config_generation++;
-    virtio_raise_interrupt(dev, VIRTIO_INT_CONFIG, 0);
-}
-
 void virtio_device_set_error(VirtioDevice *dev, const char *why)
 {
     if (virtio_device_broken(dev))

@@ -155,21 +155,22 @@ static TbPage **page_slot(TbCache *c, uint64_t ppage)
 /* which of tb's page links threads the list of ppage */
 static unsigned page_link(const TranslatedBlock *tb, uint64_t ppage)
 {
-    return (tb->phys_pc & ~(uint64_t)0xfff) == ppage ? 0 : 1;
+    return (tb->phys_pc & TLB_PAGE_MASK) == ppage ? 0 : 1;
 }
 
-static void page_add(TbCache *c, TranslatedBlock *tb, uint64_t ppage, unsigned link)
+static bool page_add(TbCache *c, TranslatedBlock *tb, uint64_t ppage, unsigned link)
 {
     TbPage **slot = page_slot(c, ppage);
     if (!*slot) {
         TbPage *p = calloc(1, sizeof(*p));
         if (!p)
-            return;   /* unindexed: only a full flush drops it, still correct for fence.i */
+            return false;
         p->ppage = ppage;
         *slot = p;
     }
     tb->page_next[link] = (*slot)->first;
     (*slot)->first = tb;
+    return true;
 }
 
 static void page_remove(TbCache *c, TranslatedBlock *tb, uint64_t ppage)
@@ -189,7 +190,7 @@ static void page_remove(TbCache *c, TranslatedBlock *tb, uint64_t ppage)
     }
 }
 
-void tb_cache_insert(TbCache *c, TranslatedBlock *tb)
+bool tb_cache_insert(TbCache *c, TranslatedBlock *tb)
 {
     if (c->count >= c->nbuckets)
         grow(c);
@@ -197,14 +198,14 @@ void tb_cache_insert(TbCache *c, TranslatedBlock *tb)
     tb->hash_next = c->buckets[h];
     c->buckets[h] = tb;
     c->count++;
-    if (tb->indexed_by_page) {
-        page_add(c, tb, tb->phys_pc & ~(uint64_t)0xfff, 0);
-        if (tb->phys_page2 != TB_NO_PAGE2)
-            page_add(c, tb, tb->phys_page2, 1);
-    }
+    if (!tb->indexed_by_page)
+        return true;
+    bool ok = page_add(c, tb, tb->phys_pc & TLB_PAGE_MASK, 0);
+    if (tb->phys_page2 != TB_NO_PAGE2)
+        ok &= page_add(c, tb, tb->phys_page2, 1);
+    return ok;
 }
 
-uint64_t tb_cache_count(const TbCache *c) { return c->count; }
 
 IrBlock *tb_cache_scratch_ir(TbCache *c, const IrGlobals *globals)
 {
@@ -226,7 +227,7 @@ void tb_cache_remove(TbCache *c, CpuCommon *cpu, TranslatedBlock *tb)
 {
     detach(c, cpu, tb);
     if (tb->indexed_by_page) {
-        page_remove(c, tb, tb->phys_pc & ~(uint64_t)0xfff);
+        page_remove(c, tb, tb->phys_pc & TLB_PAGE_MASK);
         if (tb->phys_page2 != TB_NO_PAGE2)
             page_remove(c, tb, tb->phys_page2);
     }
@@ -274,7 +275,7 @@ void tb_cache_invalidate_page(TbCache *c, CpuCommon *cpu, uint64_t ppage)
         next = tb->page_next[link];
         /* a block on two pages also leaves the other page's list */
         if (tb->phys_page2 != TB_NO_PAGE2)
-            page_remove(c, tb, link == 0 ? tb->phys_page2 : tb->phys_pc & ~(uint64_t)0xfff);
+            page_remove(c, tb, link == 0 ? tb->phys_page2 : tb->phys_pc & TLB_PAGE_MASK);
         detach(c, cpu, tb);
         tb->hash_next = c->retired;
         c->retired = tb;

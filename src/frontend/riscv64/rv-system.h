@@ -26,7 +26,6 @@
 /* CpuCommon.tb_flags of a RISC-V hart: fetch privilege (also the MMU index
  * of fetches), the privilege loads and stores use (their MMU index; differs
  * under MPRV), and whether the FPU is off (mstatus.FS = Off). */
-#define RV_TBF_PRIV_MASK 3u
 #define RV_TBF_DATA_SHIFT 2
 #define RV_TBF_DATA_MASK (3u << RV_TBF_DATA_SHIFT)
 #define RV_TBF_FS_OFF (1u << 4)

@@ -34,20 +34,13 @@ bool trans_sret(RvContext *ctx, const RvArgs *a)
     return gen_xret(ctx, &rv_helper_sret);
 }
 
-/* ends the block at the next instruction, where the hart loop takes over */
-static void end_at_next(RvContext *ctx)
-{
-    rv_gen_goto(ctx, 0, rv_next_pc(ctx));
-    ctx->base.is_jmp = DISAS_NORETURN;
-}
-
 bool trans_wfi(RvContext *ctx, const RvArgs *a)
 {
     (void)a;
     if (!ctx->system)
         return false;
     rv_gen_call(ctx, &rv_helper_wfi, IR_NO_TEMP, 1, opcode_const(ctx));
-    end_at_next(ctx);
+    ctx->base.is_jmp = DISAS_TOO_MANY;   /* the block ends after it */
     return true;
 }
 
@@ -57,6 +50,6 @@ bool trans_sfence_vma(RvContext *ctx, const RvArgs *a)
         return false;
     uint64_t desc = (uint64_t)ctx->opcode << 32 | (a->rs1 != 0);
     rv_gen_call(ctx, &rv_helper_sfence_vma, IR_NO_TEMP, 2, rv_get_gpr(ctx, a->rs1), rv_imm(ctx, (int64_t)desc));
-    end_at_next(ctx);
+    ctx->base.is_jmp = DISAS_TOO_MANY;   /* the block ends after it */
     return true;
 }

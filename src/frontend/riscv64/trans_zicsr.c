@@ -28,10 +28,8 @@ static bool gen_system_csr(RvContext *ctx, const RvArgs *a, CsrOp op, IrTemp src
     uint64_t desc = rv_csr_helper_desc(a->csr, ops[op], writes, ctx->opcode);
     rv_gen_call(ctx, &rv_helper_csr, old, 2, rv_imm(ctx, (int64_t)desc), src);
     rv_set_gpr(ctx, a->rd, old);
-    if (writes) {
-        rv_gen_goto(ctx, 0, rv_next_pc(ctx));
-        ctx->base.is_jmp = DISAS_NORETURN;
-    }
+    if (writes)
+        ctx->base.is_jmp = DISAS_TOO_MANY;   /* the block ends after it */
     return true;
 }
 

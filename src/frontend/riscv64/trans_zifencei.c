@@ -17,7 +17,6 @@ bool trans_fence_i(RvContext *ctx, const RvArgs *a)
 {
     (void)a;
     rv_gen_call(ctx, &fence_i_helper, IR_NO_TEMP, 0);
-    rv_gen_goto(ctx, 0, rv_next_pc(ctx));
-    ctx->base.is_jmp = DISAS_NORETURN;
+    ctx->base.is_jmp = DISAS_TOO_MANY;   /* the block ends after it */
     return true;
 }

@@ -164,6 +164,10 @@ void x86_emit_call(X86Jit *j, const void *fn, const X86CallArg *args, unsigned n
 void x86_store_insn_pc(X86Jit *j);
 /* r = the guest value at m, extended per mo to type (the one load insn) */
 void x86_emit_guest_load(X86Jit *j, X86Reg r, X86Mem m, IrMemOp mo, IrType type);
+/* Whether a store of val can take it as an immediate (*imm), and the store
+ * itself: v, or imm when v is X86_NOREG */
+bool x86_store_imm_operand(const X86Jit *j, IrTemp val, unsigned size, int32_t *imm);
+void x86_emit_guest_store(X86Jit *j, X86Mem m, unsigned size, X86Reg v, int32_t imm);
 X86Cond x86_cond(IrCond c);
 /* cmp/test a, b for cond; returns the x86 condition to branch or set on. */
 X86Cond x86_compare(X86Jit *j, IrCond cond, IrType type, IrTemp a, IrTemp c);

@@ -398,6 +398,20 @@ static void lower_load(X86Jit *j, const IrInsn *in)
     x86_emit_guest_load(j, r, x86_mem_idx(X86_GUEST_BASE_REG, ra, 0), mo, type);
 }
 
+bool x86_store_imm_operand(const X86Jit *j, IrTemp val, unsigned size, int32_t *imm)
+{
+    /* x86 stores take at most a sign-extended imm32 */
+    return size >= 4 && x86_const_imm32(j, val, imm) && (size == 4 || (int64_t)x86_const_value(j, val) == *imm);
+}
+
+void x86_emit_guest_store(X86Jit *j, X86Mem m, unsigned size, X86Reg v, int32_t imm)
+{
+    if (v == X86_NOREG)
+        x86_store_imm(&j->b, size, m, imm);
+    else
+        x86_store(&j->b, size, m, v);
+}
+
 static void lower_store(X86Jit *j, const IrInsn *in)
 {
     IrMemOp mo = (IrMemOp)in->c[0];
@@ -415,17 +429,13 @@ static void lower_store(X86Jit *j, const IrInsn *in)
         return;
     }
     int32_t imm;
-    bool use_imm = size >= 4 && x86_const_imm32(j, val, &imm) &&
-                   (size == 4 || (int64_t)x86_const_value(j, val) == imm);
+    bool use_imm = x86_store_imm_operand(j, val, size, &imm);
     X86Reg rv = use_imm ? X86_NOREG : x86_use(j, val, 0);
     X86Reg ra = x86_use(j, addr, 0);
     X86DirtyRange dirty = guard_access(j, ra, true);
     X86Mem m = x86_mem_idx(X86_GUEST_BASE_REG, ra, 0);
     add_fault_site(j, ra, true, dirty);
-    if (use_imm)
-        x86_store_imm(&j->b, size, m, imm);
-    else
-        x86_store(&j->b, size, m, rv);
+    x86_emit_guest_store(j, m, size, rv, imm);
 }
 
 static void lower_atomic(X86Jit *j, const IrInsn *in)

@@ -100,8 +100,7 @@ void x86_lower_tlb_store(X86Jit *j, IrTemp val, IrTemp addr, IrMemOp mo)
 {
     unsigned size = ir_memop_size(mo), mmu = ir_memop_mmu(mo) & (TLB_MMU_COUNT - 1);
     int32_t imm = 0;
-    bool use_imm = size >= 4 && x86_const_imm32(j, val, &imm) &&
-                   (size == 4 || (int64_t)x86_const_value(j, val) == imm);
+    bool use_imm = x86_store_imm_operand(j, val, size, &imm);
     X86Reg v = use_imm ? X86_NOREG : x86_use(j, val, 0);
     X86Reg a = x86_use(j, addr, 0), i, c;
     probe_regs(j, &i, &c);
@@ -109,11 +108,7 @@ void x86_lower_tlb_store(X86Jit *j, IrTemp val, IrTemp addr, IrMemOp mo)
     X86TlbStub s = {.jcc = emit_probe(j, a, i, c, size, mmu, offsetof(TlbEntry, addr_write)),
                     .guest_pc = j->insn_pc, .mo = mo, .is_store = true, .addr_reg = (int8_t)a,
                     .value_reg = (int8_t)v, .imm = imm, .dirty = dirty};
-    X86Mem m = x86_mem_idx(c, a, 0);
-    if (use_imm)
-        x86_store_imm(&j->b, size, m, imm);
-    else
-        x86_store(&j->b, size, m, v);
+    x86_emit_guest_store(j, x86_mem_idx(c, a, 0), size, v, imm);
     s.cont = j->b.p;
     s.save = live_clobbered(j, (uint16_t)(1u << a | (v != X86_NOREG ? 1u << v : 0)));
     add_stub(j, &s);
