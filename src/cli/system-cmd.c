@@ -557,28 +557,6 @@ static int parse_command_line(SystemCmdLine *c, int argc, char **argv)
     return resolve_devices(c);
 }
 
-/* A qcow2 file handed over as raw would boot garbage: say so instead. */
-static int refuse_qcow2(const SystemCmdLine *c)
-{
-    for (unsigned i = 0; i < c->cfg.n_devices; i++) {
-        const RiscvVirtDevice *d = &c->cfg.devices[i];
-        if (d->kind != RISCV_VIRT_DEV_BLK)
-            continue;
-        unsigned char magic[4] = {0};
-        int fd = open(d->path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            continue;       /* the board names the file and the reason */
-        ssize_t n = read(fd, magic, sizeof magic);
-        close(fd);
-        if (n == 4 && !memcmp(magic, "QFI\xfb", 4)) {
-            fprintf(stderr, "polyvm system: %s: qcow2 image; only raw images are supported "
-                            "(convert with 'qemu-img convert -O raw %s IMAGE.raw')\n", d->path, d->path);
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static void print_stats(const CpuStats *s, CpuEngine engine)
 {
     /* the same "key value" pairs as user mode, summed over the harts */
@@ -605,9 +583,7 @@ static void sum_stats(CpuStats *sum, const CpuStats *s)
 
 static int run_machine(SystemCmdLine *c, bool stats)
 {
-    int status = refuse_qcow2(c);
-    if (status)
-        return status;
+    int status;
     MachineEvents events;
     machine_events_init(&events);
     c->cfg.events = &events;

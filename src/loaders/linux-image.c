@@ -555,3 +555,10 @@ out:
     close(fd);
     return rc;
 }
+
+bool linux_kernel_magic_known(const uint8_t *d, size_t size)
+{
+    bool elf = size >= 4 && !memcmp(d, "\177ELF", 4);
+    bool efi = size >= 2 && d[0] == 'M' && d[1] == 'Z';
+    return elf || efi || is_image(d, size) || is_gzip(d, size) || foreign_kernel(d, size);
+}

@@ -90,4 +90,9 @@ int linux_initrd_load(const char *path, const LinuxLoadTarget *target, const Lin
 
 const char *linux_image_format_name(LinuxImageFormat format);
 
+/* Whether d starts like any kernel format the loader knows (its own, a
+ * compressed one, or another ISA's): a board that loads unknown files as
+ * raw bytes, as QEMU does, must keep the loader's error for these. */
+bool linux_kernel_magic_known(const uint8_t *d, size_t size);
+
 #endif

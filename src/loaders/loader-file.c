@@ -27,7 +27,9 @@ int loader_fail(char *err, size_t errlen, int code, const char *name, const char
 
 int loader_open_regular(const char *path, uint64_t *size, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* non-blocking until it is known to be a file: opening a FIFO for
+     * reading would otherwise wait for a writer forever */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return loader_fail(err, errlen, -errno, path, "cannot open: %s", strerror(errno));
     struct stat st;
@@ -35,6 +37,7 @@ int loader_open_regular(const char *path, uint64_t *size, char *err, size_t errl
         close(fd);
         return loader_fail(err, errlen, -EINVAL, path, "not a regular file");
     }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     if (size)
         *size = (uint64_t)st.st_size;
     return fd;

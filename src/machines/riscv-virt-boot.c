@@ -122,40 +122,31 @@ static int load_firmware(const char *path, const LinuxLoadTarget *ram, uint64_t 
 }
 
 /* QEMU loads a file that is no known kernel format as raw bytes at the
- * kernel address (bare-metal programs as .bin). Anything carrying a
- * kernel or compression magic keeps the loader's error instead, so a
- * damaged or foreign kernel is reported, not run. */
-static bool is_raw_binary(const char *path)
-{
-    uint8_t head[64] = {0};
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    ssize_t n = read(fd, head, sizeof head);
-    close(fd);
-    if (n <= 0)
-        return false;
-    bool elf = n >= 4 && !memcmp(head, "\177ELF", 4);
-    bool gzip = n >= 2 && head[0] == 0x1f && head[1] == 0x8b;
-    bool efi = n >= 2 && head[0] == 'M' && head[1] == 'Z';
-    bool image = n == 64 && (!memcmp(head + 56, "RSC\x05", 4) || !memcmp(head + 56, "ARM\x64", 4) ||
-                             !memcmp(head + 48, "RISCV\0\0\0", 8));
-    return !elf && !gzip && !efi && !image;
-}
-
+ * kernel address (bare-metal programs as .bin). Anything carrying a kernel
+ * or compression magic keeps the loader's error (-ENOEXEC, already in err),
+ * so a damaged or foreign kernel is reported, not run. */
 static int load_raw_kernel(const char *path, const LinuxLoadTarget *t, LinuxKernelInfo *k, char *err,
                            size_t errlen)
 {
     uint8_t *data = NULL;
+    char raw_err[256];
     if (t->kernel_addr < t->ram_base || t->kernel_addr - t->ram_base >= t->ram_size) {
         snprintf(err, errlen, "%s: RAM too small: the kernel goes at 0x%" PRIx64 ", past the end of RAM", path,
                  t->kernel_addr);
         return -EFBIG;
     }
     uint64_t size, room = t->ram_base + t->ram_size - t->kernel_addr;
-    int rc = read_file(path, &data, &size, room, err, errlen);
-    if (rc)
+    int rc = read_file(path, &data, &size, room, raw_err, sizeof raw_err);
+    if (rc == 0 && linux_kernel_magic_known(data, size))
+        rc = -ENOEXEC;
+    else if (rc)
+        snprintf(err, errlen, "%s", raw_err);
+    if (rc) {
+        free(data);
         return rc;
+    }
+    if (errlen)
+        err[0] = '\0';     /* the format guess that failed is no error */
     memcpy(t->ram + (t->kernel_addr - t->ram_base), data, size);
     free(data);
     *k = (LinuxKernelInfo){.entry = t->kernel_addr, .start = t->kernel_addr, .end = t->kernel_addr + size};
@@ -195,11 +186,8 @@ int riscv_virt_boot_load(RiscvVirt *b, char *err, size_t errlen)
     if (b->cfg.kernel) {
         t.kernel_addr = b->bios_path ? linux_kernel_addr(ram_base, boot.firmware_end) : ram_base;
         rc = linux_kernel_load(b->cfg.kernel, &t, &kernel, err, errlen);
-        if (rc == -ENOEXEC && is_raw_binary(b->cfg.kernel)) {
+        if (rc == -ENOEXEC)
             rc = load_raw_kernel(b->cfg.kernel, &t, &kernel, err, errlen);
-            if (!rc && errlen)
-                err[0] = '\0';     /* the format guess that failed is no error */
-        }
         if (rc)
             return rc;
         boot.kernel_entry = kernel.entry;

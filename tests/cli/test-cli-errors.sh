@@ -131,6 +131,15 @@ expect_one 1 "/bin/true: ELF for x86-64, expected riscv64" -- system -bios none 
 expect_one 1 "$tmp: not a regular file" -- system -bios none -kernel "$tmp"
 expect_one 1 "$tmp/missing.img: cannot open" -- system -bios none -kernel "$tmp/text" -drive file="$tmp/missing.img",format=raw
 expect_one 1 "RAM of 1 MiB is too small" -- system -m 1M -bios none -kernel "$tmp/text"
+# a FIFO must not hang the loaders or the disk backend
+mkfifo "$tmp/fifo"
+expect_one 1 "$tmp/fifo: not a regular file" -- system -bios none -kernel "$tmp/fifo"
+expect_one 1 "$tmp/fifo: not a regular file or block device" -- system -bios none -kernel "$tmp/text" -drive file="$tmp/fifo",format=raw
+# a known foreign kernel is refused, not loaded as raw bytes; a qcow2 image is named even without format=
+python3 -c "d = bytearray(0x300); d[0x202:0x206] = b'HdrS'; open('$tmp/bzimage', 'wb').write(d)"
+expect_one 1 "an x86 bzImage, expected a riscv64 kernel" -- system -bios none -kernel "$tmp/bzimage"
+printf 'QFI\373xxxx' >"$tmp/disk.qcow2"
+expect_one 1 "qcow2 image; only raw images are supported" -- system -bios none -kernel "$tmp/text" -drive file="$tmp/disk.qcow2"
 # with firmware the kernel goes at 0x80200000, past the end of 1 MiB of RAM
 printf x >"$tmp/fw"
 expect_one 1 "RAM too small: the kernel goes at 0x80200000" -- system -m 1M -bios "$tmp/fw" -kernel "$tmp/text"

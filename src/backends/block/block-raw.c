@@ -164,7 +164,8 @@ static const BlockBackendOps raw_ops = {
 int block_raw_open(const char *path, bool read_only, BlockBackend **out, char *err, size_t errlen)
 {
     *out = NULL;
-    int fd = open(path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+    /* non-blocking until the type is known: a FIFO would wait for a peer */
+    int fd = open(path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         int e = errno;
         return fail(err, errlen, -e, path, "cannot open%s: %s", read_only ? "" : " for reading and writing",
@@ -178,6 +179,14 @@ int block_raw_open(const char *path, bool read_only, BlockBackend **out, char *e
     }
     if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
         rc = fail(err, errlen, -EINVAL, path, "not a regular file or block device");
+        goto out_close;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    /* a qcow2 file handed over as raw would boot garbage: say so instead */
+    unsigned char magic[4];
+    if (pread(fd, magic, sizeof magic, 0) == (ssize_t)sizeof magic && !memcmp(magic, "QFI\xfb", 4)) {
+        rc = fail(err, errlen, -EINVAL, path, "qcow2 image; only raw images are supported "
+                                              "(convert with 'qemu-img convert -O raw %s IMAGE.raw')", path);
         goto out_close;
     }
     off_t size = lseek(fd, 0, SEEK_END);     /* also right for block devices */
