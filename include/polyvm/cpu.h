@@ -18,6 +18,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "polyvm/ir.h"
@@ -54,15 +55,19 @@ struct TranslatedBlock;
 
 /* Counters for --stats; the jump-cache hits are counted by translated code
  * itself, and only when --stats asked for them. */
+#define CPU_STATS_COUNTERS(X)                                                \
+    X(blocks_translated)                                                     \
+    X(blocks_executed)          /* blocks entered from the vCPU loop */      \
+    X(guest_insns_translated)                                                \
+    X(host_code_bytes)                                                       \
+    X(translate_ns)                                                          \
+    X(chained_jumps)            /* direct exits patched to their successor */ \
+    X(jump_cache_hits)                                                       \
+    X(jump_cache_misses)
 typedef struct CpuStats {
-    uint64_t blocks_translated;
-    uint64_t blocks_executed;      /* blocks entered from the vCPU loop */
-    uint64_t guest_insns_translated;
-    uint64_t host_code_bytes;
-    uint64_t translate_ns;
-    uint64_t chained_jumps;        /* direct exits patched to their successor */
-    uint64_t jump_cache_hits;
-    uint64_t jump_cache_misses;
+#define X(name) uint64_t name;
+    CPU_STATS_COUNTERS(X)
+#undef X
     bool count_in_code;            /* translated code counts jump-cache hits */
 } CpuStats;
 
@@ -79,6 +84,10 @@ extern CpuEngine cpu_default_engine;
 const char *cpu_engine_name(CpuEngine e);
 /* -1 if name is no engine */
 int cpu_engine_from_name(const char *name);
+/* sum += s, counter by counter (several vCPUs) */
+void cpu_stats_add(CpuStats *sum, const CpuStats *s);
+/* The --stats line: "key value" pairs that bench/run.sh reads by key. */
+void cpu_stats_print(FILE *out, const CpuStats *s, CpuEngine engine);
 
 /*
  * Per-vCPU jump cache: guest PC -> host code of its block, probed inline

@@ -557,30 +557,6 @@ static int parse_command_line(SystemCmdLine *c, int argc, char **argv)
     return resolve_devices(c);
 }
 
-static void print_stats(const CpuStats *s, CpuEngine engine)
-{
-    /* the same "key value" pairs as user mode, summed over the harts */
-    fprintf(stderr,
-            "polyvm stats: engine %s, blocks translated %" PRIu64 ", guest insns translated %" PRIu64
-            ", host code bytes %" PRIu64 ", translation us %" PRIu64 ", blocks executed %" PRIu64
-            ", chained jumps %" PRIu64 ", jump cache lookups %" PRIu64 ", jump cache hits %" PRIu64 "\n",
-            cpu_engine_name(engine), s->blocks_translated, s->guest_insns_translated, s->host_code_bytes,
-            s->translate_ns / 1000, s->blocks_executed, s->chained_jumps,
-            s->jump_cache_hits + s->jump_cache_misses, s->jump_cache_hits);
-}
-
-static void sum_stats(CpuStats *sum, const CpuStats *s)
-{
-    sum->blocks_translated += s->blocks_translated;
-    sum->blocks_executed += s->blocks_executed;
-    sum->guest_insns_translated += s->guest_insns_translated;
-    sum->host_code_bytes += s->host_code_bytes;
-    sum->translate_ns += s->translate_ns;
-    sum->chained_jumps += s->chained_jumps;
-    sum->jump_cache_hits += s->jump_cache_hits;
-    sum->jump_cache_misses += s->jump_cache_misses;
-}
-
 static int run_machine(SystemCmdLine *c, bool stats)
 {
     int status;
@@ -614,7 +590,7 @@ static int run_machine(SystemCmdLine *c, bool stats)
         status = riscv_virt_run(b, err, sizeof err);
         ran = true;
         for (unsigned h = 0; h < b->cfg.harts; h++)
-            sum_stats(&sum, &b->harts[h].cpu->common.stats);
+            cpu_stats_add(&sum, &b->harts[h].cpu->common.stats);
         engine = b->harts[0].cpu->common.engine;
     }
     riscv_virt_destroy(b);
@@ -624,7 +600,7 @@ static int run_machine(SystemCmdLine *c, bool stats)
     if (*err && status)
         fprintf(stderr, "polyvm system: %s\n", err);
     if (stats && ran)
-        print_stats(&sum, engine);
+        cpu_stats_print(stderr, &sum, engine);   /* summed over the harts */
     return status;
 }
 

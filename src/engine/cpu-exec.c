@@ -62,6 +62,24 @@ void cpu_drop_translations(CpuCommon *cpu)
     cpu->tbs = NULL;
 }
 
+void cpu_stats_add(CpuStats *sum, const CpuStats *s)
+{
+#define X(name) sum->name += s->name;
+    CPU_STATS_COUNTERS(X)
+#undef X
+}
+
+void cpu_stats_print(FILE *out, const CpuStats *s, CpuEngine engine)
+{
+    fprintf(out,
+            "polyvm stats: engine %s, blocks translated %" PRIu64 ", guest insns translated %" PRIu64
+            ", host code bytes %" PRIu64 ", translation us %" PRIu64 ", blocks executed %" PRIu64
+            ", chained jumps %" PRIu64 ", jump cache lookups %" PRIu64 ", jump cache hits %" PRIu64 "\n",
+            cpu_engine_name(engine), s->blocks_translated, s->guest_insns_translated, s->host_code_bytes,
+            s->translate_ns / 1000, s->blocks_executed, s->chained_jumps,
+            s->jump_cache_hits + s->jump_cache_misses, s->jump_cache_hits);
+}
+
 CpuEngine cpu_default_engine = CPU_ENGINE_JIT;
 
 static const char *const engine_names[CPU_ENGINE_COUNT] = {

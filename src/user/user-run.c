@@ -124,15 +124,7 @@ static void open_stats_output(void)
 
 static void print_stats(const UserThread *t)
 {
-    const CpuStats *s = &t->cpu->common.stats;
-    /* "key value" pairs: bench/run.sh reads them by key */
-    fprintf(stats_out,
-            "polyvm stats: engine %s, blocks translated %" PRIu64 ", guest insns translated %" PRIu64
-            ", host code bytes %" PRIu64 ", translation us %" PRIu64 ", blocks executed %" PRIu64
-            ", chained jumps %" PRIu64 ", jump cache lookups %" PRIu64 ", jump cache hits %" PRIu64 "\n",
-            cpu_engine_name(t->cpu->common.engine), s->blocks_translated, s->guest_insns_translated,
-            s->host_code_bytes, s->translate_ns / 1000, s->blocks_executed, s->chained_jumps,
-            s->jump_cache_hits + s->jump_cache_misses, s->jump_cache_hits);
+    cpu_stats_print(stats_out, &t->cpu->common.stats, t->cpu->common.engine);
     fflush(stats_out);
 }
 
