@@ -29,18 +29,19 @@
     X(MACHINE, "-M", "-machine", "virt[,dumpdtb=FILE]",                                                    \
       "the board (virt is the only one; -M help lists it); dumpdtb=FILE writes the device tree and exits") \
     X(MEM, "-m", NULL, "SIZE", "RAM size, suffix K, M, G or T; a plain number is MiB (default 512M)")     \
-    X(SMP, "-smp", NULL, "N", "number of harts (default 1, at most 512)")                                 \
+    X(SMP, "-smp", NULL, "[cpus=]N", "number of harts (default 1, at most 512)")                          \
     X(BIOS, "-bios", NULL, "FILE|none",                                                                   \
       "firmware at 0x80000000 (default: OpenSBI fw_dynamic.bin, see docs/system-mode.md)")               \
     X(KERNEL, "-kernel", NULL, "FILE",                                                                    \
-      "Linux Image, Image.gz, EFI zboot or vmlinux; with -bios none also a bare-metal ELF")              \
+      "Linux Image, Image.gz, EFI zboot or vmlinux; any other ELF at its addresses, other files as raw bytes") \
     X(INITRD, "-initrd", NULL, "FILE", "initial RAM disk (needs -kernel)")                                \
     X(APPEND, "-append", NULL, "STRING", "kernel command line")                                           \
-    X(DRIVE, "-drive", NULL, "file=F[,format=raw][,if=virtio|none][,readonly=on][,id=ID]",                \
+    X(DRIVE, "-drive", NULL, "file=F[,format=raw][,if=virtio|none][,readonly=on][,id=ID][,serial=S][,media=disk]", \
       "a raw disk image; if=virtio (the default) adds a virtio-blk disk")                                 \
     X(NETDEV, "-netdev", NULL, "user,id=ID[,hostfwd=tcp::HOSTPORT-:GUESTPORT]...",                        \
       "user-mode network (10.0.2.0/24, NAT), for -device virtio-net-device,netdev=ID")                   \
-    X(NIC, "-nic", NULL, "user[,hostfwd=...]|none", "shorthand: -netdev user plus a virtio-net-device")  \
+    X(NIC, "-nic", NULL, "user[,model=virtio-net-device][,hostfwd=...]|none",                            \
+      "shorthand: -netdev user plus a virtio-net-device")                                                \
     X(DEVICE, "-device", NULL, "DRIVER[,drive=ID|netdev=ID]",                                             \
       "virtio-blk-device,drive=ID, virtio-net-device,netdev=ID or virtio-rng-device (-device help)")     \
     X(NODEFAULTS, "-nodefaults", NULL, NULL, "no default virtio-rng (otherwise one is always added)")    \
