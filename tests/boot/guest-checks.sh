@@ -8,7 +8,9 @@
 #   guest-checks.sh write PORT DISK-TOKEN   first boot: identity, cpuinfo,
 #       hwrng, HTTP fetch from the host, and an ext2 file system made on
 #       /dev/vda, written, remounted and read back
-#   guest-checks.sh read                    second boot: read the disk only
+#   guest-checks.sh read                    second boot (two harts, the disk
+#       read-only): the hart count, the disk read back, and a raw write to it
+#       that the device must refuse
 #
 # busybox sh; the kit's initramfs has no ext4 module, so test-boot.py appends
 # one (ext4 also mounts ext2) to the kit's initramfs.
@@ -24,7 +26,7 @@ show_disk() {
 
 mount_disk() {
     mkdir -p $mnt
-    mount -t ext2 /dev/vda $mnt || say "disk-error mount /dev/vda failed"
+    mount -t ext2 "$@" /dev/vda $mnt || say "disk-error mount /dev/vda failed"
 }
 
 phase=$1
@@ -62,9 +64,15 @@ write)
     fi
     ;;
 read)
-    mount_disk
+    say "nproc $(nproc)"
+    mount_disk -o ro
     show_disk
     umount $mnt
+    if dd if=/dev/zero of=/dev/vda bs=4096 count=1 conv=notrunc 2>/dev/null; then
+        say "raw-write allowed"
+    else
+        say "raw-write refused"
+    fi
     ;;
 *)
     say "unknown phase '$phase'"

@@ -22,6 +22,7 @@ picks the engine, BOOT_TEST_TIMEOUT the budget in seconds for both boots
 """
 import functools
 import http.server
+import hashlib
 import os
 import secrets
 import shlex
@@ -230,11 +231,20 @@ def run(polyvm):
                 on_host = disk_token.encode() in f.read()
             expect(on_host, "the token reached the host's disk image file", lines)
 
-            # Boot 2: no network, the -drive shorthand; read only.
+            # Boot 2: two harts, no network, the -drive shorthand, the disk
+            # read-only: it must read back and refuse a raw write.
+            with open(disk, "rb") as f:
+                disk_before = hashlib.sha256(f.read()).hexdigest()
             lines, status, t2 = boot("boot2", polyvm, kit, initrd, f"sh {GUEST_SCRIPT_DEST} read",
-                                     ["-drive", f"file={disk},format=raw", "-nic", "none"],
+                                     ["-smp", "2", "-drive", f"file={disk},format=raw,readonly=on",
+                                      "-nic", "none"],
                                      deadline, os.path.join(tmp, "boot2.log"))
             found = check_common("boot2", lines, status)
+            expect(one(found, "nproc", lines) == "2", "-smp 2: the guest runs on two harts", lines)
+            expect(one(found, "raw-write", lines) == "refused", "readonly=on: a raw write to /dev/vda fails", lines)
+            with open(disk, "rb") as f:
+                expect(hashlib.sha256(f.read()).hexdigest() == disk_before,
+                       "readonly=on: the image file is unchanged", lines)
             expect(one(found, "disk-token", lines) == disk_token,
                    "the token file survives the power-off (second boot)", lines)
             expect(one(found, "disk-sum", lines) == disk_sum,
