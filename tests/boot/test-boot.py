@@ -8,16 +8,18 @@ Uses the guest kit (scripts/guest-kit; $POLYVM_CACHE/riscv64/kit.env, else
 ~/.cache/polyvm): its kernel, its initramfs, plus an overlay archive built
 here with scripts/mkinitramfs that adds the ext4 module (the kit's initramfs
 has none and Debian builds no disk file system into the kernel) and
-guest-checks.sh. Two boots share one raw disk image:
+guest-checks.sh. Three boots; the first two share one raw disk image:
 
   1. uname -m, /proc/cpuinfo, /dev/hwrng, DHCP and an HTTP fetch from a server
      on the host's loopback through slirp (10.0.2.2), and an ext2 file system
      made, written, remounted and read back on the virtio disk; power-off.
-  2. the same disk read again: the data must survive the power-off.
+  2. two harts, the same disk read-only: the data must survive the power-off,
+     and a raw write must be refused and leave the image file unchanged.
+  3. the guest reboots under -no-reboot: polyvm ends with status 0.
 
-Each boot must end with the guest's power-off and exit status 0. The guest
+Boots 1 and 2 must end with the guest's power-off and exit status 0. The guest
 prints "boot-test: KEY VALUE" lines; all judging happens here. POLYVM_ENGINE
-picks the engine, BOOT_TEST_TIMEOUT the budget in seconds for both boots
+picks the engine, BOOT_TEST_TIMEOUT the budget in seconds for all boots
 (default 120). Exit 77 (skip) when the kit is missing.
 """
 import functools
@@ -249,10 +251,19 @@ def run(polyvm):
                    "the token file survives the power-off (second boot)", lines)
             expect(one(found, "disk-sum", lines) == disk_sum,
                    f"the 256 KiB file's md5 ({disk_sum}) survives the power-off", lines)
+
+            # Boot 3: the guest reboots; with -no-reboot that ends polyvm
+            # with status 0 after a single boot, as QEMU does.
+            lines, status, t3 = boot("boot3", polyvm, kit, initrd, "reboot -f", ["-nic", "none", "-no-reboot"],
+                                     deadline, os.path.join(tmp, "boot3.log"))
+            expect(status == 0, f"boot3: -no-reboot exits 0 when the guest reboots (got {status})", lines)
+            expect(sum("Run /init as init process" in l for l in lines) == 1,
+                   "boot3: the guest booted once", lines)
+            expect(any("reboot: Restarting system" in l for l in lines), "boot3: the kernel restarted", lines)
         finally:
             server.shutdown()
     total = time.monotonic() - total_start
-    print(f"PASS: boot1 {t1:.1f}s, boot2 {t2:.1f}s, total {total:.1f}s "
+    print(f"PASS: boot1 {t1:.1f}s, boot2 {t2:.1f}s, boot3 {t3:.1f}s, total {total:.1f}s "
           f"(engine {os.environ.get('POLYVM_ENGINE') or 'default'}, budget {budget:.0f}s)")
 
 
