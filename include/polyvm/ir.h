@@ -119,11 +119,41 @@ enum {
     IR_HELPER_CAN_FAULT = 1 << 2,       /* may raise a guest exception (longjmp) */
     IR_HELPER_HAS_RESULT = 1 << 3,
 };
+/*
+ * A helper that does one IEEE-754 binary64 operation may describe it, so
+ * that a JIT can inline the host's instruction in front of the call
+ * (docs/jit.md, "The host-FPU fast path"). The inline result stands only
+ * when it must equal the helper's: the rounding mode is to-nearest-even,
+ * the result is finite and well clear of the subnormal range (so it is
+ * no NaN and no operation raised any flag but inexact), and the guest's
+ * accrued inexact flag is already set, so the helper would have changed
+ * no state but the result. Anything else calls the helper. The helper's
+ * arguments are the operands, then the rounding mode; engines without
+ * such a path ignore this.
+ */
+#define IR_HOST_FP_OPS(X) X(ADD, add) X(SUB, sub) X(MUL, mul) X(DIV, div) X(SQRT, sqrt)
+typedef enum IrHostFpOp {
+    IR_HOST_FP_NONE,
+#define X(up, low) IR_HOST_FP_##up,
+    IR_HOST_FP_OPS(X)
+#undef X
+} IrHostFpOp;
+typedef struct IrHostFp {
+    uint8_t op;              /* IrHostFpOp; SQRT takes one operand, the rest two */
+    uint8_t rm_nearest;      /* rounding-mode argument meaning to-nearest-even */
+    uint8_t rm_dynamic;      /* ... meaning "the mode at dynamic_rm_offset" */
+    uint8_t dynamic_rm_nearest; /* the value there meaning to-nearest-even */
+    uint8_t inexact_mask;    /* the accrued inexact flag, in the flags' low byte */
+    uint32_t flags_offset;   /* byte offset from the CPU of the accrued flags */
+    uint32_t dynamic_rm_offset; /* byte offset of the dynamic mode (32 bits read) */
+} IrHostFp;
+
 typedef struct IrHelper {
     const char *name;
     void *fn;
     uint8_t nargs;
     uint8_t flags;
+    const IrHostFp *host_fp; /* NULL, or the operation for a JIT to inline */
 } IrHelper;
 #define IR_HELPER_PURE 0
 typedef uint64_t (*IrHelperFn0)(void *cpu);
@@ -198,6 +228,15 @@ static inline IrTemp ir_const64(IrBlock *b, uint64_t v) { return ir_const(b, IR_
 static inline IrTemp ir_const32(IrBlock *b, uint32_t v) { return ir_const(b, IR_I32, v); }
 static inline IrType ir_temp_type(const IrBlock *b, IrTemp t) { return (IrType)b->temps[t].type; }
 static inline bool ir_temp_is_const(const IrBlock *b, IrTemp t) { return b->temps[t].kind == IR_TEMP_CONST; }
+/* true for a call of a helper that may write guest registers (globals):
+ * what an optimization pass knows about any global is stale after it */
+static inline bool ir_insn_writes_globals(const IrInsn *insn)
+{
+    if (!(ir_op_defs[insn->op].flags & IR_F_CALL))
+        return false;
+    const IrHelper *h = (const IrHelper *)(uintptr_t)insn->c[0];
+    return h && (h->flags & IR_HELPER_WRITES_GLOBALS);
+}
 IrLabel ir_label_new(IrBlock *b);
 
 /* generic emission; the typed wrappers below are what front ends use */
@@ -266,6 +305,7 @@ typedef enum IrConstKind {
 } IrConstKind;
 IrConstKind ir_const_kind(IrOpcode op, unsigned idx);
 void ir_opt_fold(IrBlock *b);       /* constant folding and propagation, copy propagation */
+void ir_opt_combine(IrBlock *b);    /* peephole: shift pairs into rotates, known-bits extensions */
 void ir_opt_dce(IrBlock *b);        /* dead-code elimination by liveness */
 void ir_optimize(IrBlock *b);       /* the standard pipeline */
 void ir_print(const IrBlock *b, FILE *out);

@@ -302,11 +302,8 @@ static bool fold_insn(FoldState *s, IrInsn *insn)
             return false;        /* out already holds the value */
         learn_mov(s, insn->args[0], insn->args[1]);
     } else {
-        if (def->flags & IR_F_CALL) {
-            const IrHelper *h = (const IrHelper *)(uintptr_t)insn->c[0];
-            if (h && (h->flags & IR_HELPER_WRITES_GLOBALS))
-                forget_globals(s);
-        }
+        if (ir_insn_writes_globals(insn))
+            forget_globals(s);
         for (unsigned i = 0; i < insn->nout; i++)
             redefine(s, insn->args[i]);
     }

@@ -81,7 +81,7 @@ static uint64_t leave_after_this_block(void *cpu)
     return 0;
 }
 
-static const IrHelper leave_helper = {"lockstep_leave", (void *)leave_after_this_block, 0, 0};
+static const IrHelper leave_helper = {"lockstep_leave", (void *)leave_after_this_block, 0, 0, NULL};
 
 static bool step_translate_insn(DisasContextBase *ctx)
 {

@@ -115,6 +115,11 @@ static const char *const shift_expect[X86_SH_COUNT] = {
     [X86_SH_ROL] = "rol", [X86_SH_ROR] = "ror", [X86_SH_SHL] = "shl",
     [X86_SH_SHR] = "shr", [X86_SH_SAR] = "sar",
 };
+/* SSE rows: mnemonic and prefix + escape + opcode bytes */
+static const char *const sse_expect[X86_SSE_COUNT] = {
+    [X86_SSE_SQRTSD] = "sqrtsd", [X86_SSE_ADDSD] = "addsd", [X86_SSE_MULSD] = "mulsd",
+    [X86_SSE_SUBSD] = "subsd",   [X86_SSE_DIVSD] = "divsd",
+};
 static const char *const unary_expect[X86_UN_COUNT] = {
     [X86_UN_NOT] = "not", [X86_UN_NEG] = "neg", [X86_UN_MUL] = "mul",
     [X86_UN_IMUL1] = "imul", [X86_UN_DIV] = "div", [X86_UN_IDIV] = "idiv",
@@ -355,6 +360,8 @@ static void test_name_tables(void **state)
         assert_string_equal(x86_shift_names[op], shift_expect[op]);
     for (int op = 0; op < X86_UN_COUNT; op++)
         assert_string_equal(x86_unary_names[op], unary_expect[op]);
+    for (int op = 0; op < X86_SSE_COUNT; op++)
+        assert_string_equal(x86_sse_names[op], sse_expect[op]);
     for (int cc = 0; cc < X86_CC_COUNT; cc++) {
         assert_string_equal(x86_cond_names[cc], cond_expect[cc]);
         assert_string_equal(cond_expect[x86_cond_invert((X86Cond)cc)], cond_opposite[cc]);
@@ -551,6 +558,36 @@ static void test_imul_ri(void **state)
                             text("imul %s, %s, %s", reg_name(reg, size), reg_name(rm, size),
                                  alu_imm_text(false, w, imm).s));
                 }
+    end_test();
+}
+
+/* ---- SSE, for the host-FPU fast path ---- */
+
+static void test_sse(void **state)
+{
+    (void)state;
+    for (int op = 0; op < X86_SSE_COUNT; op++)
+        for (int d = 0; d < 16; d++)
+            for (int s = 0; s < 16; s++) {
+                x86_sse_rr(fresh(), (X86SseOp)op, (unsigned)d, (unsigned)s);
+                /* prefix, REX for xmm8-15, 0F, opcode, ModRM */
+                expect1(1 + rex_len(false, d >= 8 || s >= 8, false) + 3,
+                        text("%s xmm%d, xmm%d", sse_expect[op], d, s));
+            }
+    for (int x = 0; x < 16; x++)
+        for (int r = 0; r < 16; r++) {
+            x86_movq_to_xmm(fresh(), (unsigned)x, (X86Reg)r);
+            expect1(5, text("movq xmm%d, %s", x, names64[r]));
+            x86_movq_from_xmm(fresh(), (X86Reg)r, (unsigned)x);
+            expect1(5, text("movq %s, xmm%d", names64[r], x));
+        }
+    for (size_t i = 0; i < nmems; i++) {
+        X86Mem m = mems[i];
+        uint8_t imm = (uint8_t)(i * 37);
+        x86_test_mi8(fresh(), m, imm);
+        expect1(rex_len(false, mem_high(m), false) + 1 + mem_len(m) + 1,
+                text("test %s, %s", mem_text(1, m).s, hex_u(imm).s));
+    }
     end_test();
 }
 
@@ -882,7 +919,7 @@ int main(void)
         TEST(test_test_ri),     TEST(test_mov_ri),     TEST(test_imul_ri),
         TEST(test_shifts),      TEST(test_unary),      TEST(test_setcc_cmov),
         TEST(test_misc),        TEST(test_nops),       TEST(test_rel32_patch),
-        TEST(test_abs_branches), TEST(test_overflow),
+        TEST(test_abs_branches), TEST(test_overflow),  TEST(test_sse),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -61,10 +61,10 @@ static uint64_t csr_write_fcsr(void *cpu, uint64_t v)
 /* The helpers touch CPU fields that are not IR globals, so they declare no
  * global access; the call op itself is never removed or reordered. */
 #define DEF_READ(num, name) \
-    static const IrHelper csr_read_##name##_helper = {"csr_read_" #name, (void *)csr_read_##name, 0, IR_HELPER_HAS_RESULT};
+    static const IrHelper csr_read_##name##_helper = {"csr_read_" #name, (void *)csr_read_##name, 0, IR_HELPER_HAS_RESULT, NULL};
 #define DEF_RW(num, name)                                                                        \
     DEF_READ(num, name)                                                                          \
-    static const IrHelper csr_write_##name##_helper = {"csr_write_" #name, (void *)csr_write_##name, 1, 0};
+    static const IrHelper csr_write_##name##_helper = {"csr_write_" #name, (void *)csr_write_##name, 1, 0, NULL};
 RV_CSRS(DEF_RW, DEF_READ)
 #undef DEF_RW
 #undef DEF_READ

@@ -94,7 +94,7 @@ typedef struct RvFpHelper {
 } RvFpHelper;
 
 /*
- * X(name, nargs, kind): every FP helper h_<name>, implemented by
+ * X(name, nargs, kind, host): every FP helper h_<name>, implemented by
  * helper_<name>() in fpu.c. nargs counts the arguments after the CPU; kind
  * RM means the last argument is the rounding mode (an RvFpHelper), NORM
  * means no rounding mode (a plain IrHelper). Argument order:
@@ -103,20 +103,20 @@ typedef struct RvFpHelper {
  *   fmin/fmax/compares (a, b); fclass (a).
  */
 #define RV_FPU_HELPERS(X)                                                      \
-    X(fadd_s, 3, RM) X(fsub_s, 3, RM) X(fmul_s, 3, RM) X(fdiv_s, 3, RM)        \
-    X(fsqrt_s, 2, RM) X(fma_s, 5, RM)                                          \
-    X(fcvt_int_s, 3, RM) X(fcvt_s_int, 3, RM) X(fcvt_s_d, 2, RM)               \
-    X(fmin_s, 2, NORM) X(fmax_s, 2, NORM)                                      \
-    X(feq_s, 2, NORM) X(flt_s, 2, NORM) X(fle_s, 2, NORM) X(fclass_s, 1, NORM) \
-    X(fadd_d, 3, RM) X(fsub_d, 3, RM) X(fmul_d, 3, RM) X(fdiv_d, 3, RM)        \
-    X(fsqrt_d, 2, RM) X(fma_d, 5, RM)                                          \
-    X(fcvt_int_d, 3, RM) X(fcvt_d_int, 3, RM) X(fcvt_d_s, 2, RM)               \
-    X(fmin_d, 2, NORM) X(fmax_d, 2, NORM)                                      \
-    X(feq_d, 2, NORM) X(flt_d, 2, NORM) X(fle_d, 2, NORM) X(fclass_d, 1, NORM)
+    X(fadd_s, 3, RM, NONE) X(fsub_s, 3, RM, NONE) X(fmul_s, 3, RM, NONE) X(fdiv_s, 3, RM, NONE)        \
+    X(fsqrt_s, 2, RM, NONE) X(fma_s, 5, RM, NONE)                                          \
+    X(fcvt_int_s, 3, RM, NONE) X(fcvt_s_int, 3, RM, NONE) X(fcvt_s_d, 2, RM, NONE)               \
+    X(fmin_s, 2, NORM, NONE) X(fmax_s, 2, NORM, NONE)                                      \
+    X(feq_s, 2, NORM, NONE) X(flt_s, 2, NORM, NONE) X(fle_s, 2, NORM, NONE) X(fclass_s, 1, NORM, NONE) \
+    X(fadd_d, 3, RM, ADD) X(fsub_d, 3, RM, SUB) X(fmul_d, 3, RM, MUL) X(fdiv_d, 3, RM, DIV)        \
+    X(fsqrt_d, 2, RM, SQRT) X(fma_d, 5, RM, NONE)                                          \
+    X(fcvt_int_d, 3, RM, NONE) X(fcvt_d_int, 3, RM, NONE) X(fcvt_d_s, 2, RM, NONE)               \
+    X(fmin_d, 2, NORM, NONE) X(fmax_d, 2, NORM, NONE)                                      \
+    X(feq_d, 2, NORM, NONE) X(flt_d, 2, NORM, NONE) X(fle_d, 2, NORM, NONE) X(fclass_d, 1, NORM, NONE)
 
 #define RV_FPU_HELPER_TYPE_RM RvFpHelper
 #define RV_FPU_HELPER_TYPE_NORM IrHelper
-#define X(name, nargs, kind) extern const RV_FPU_HELPER_TYPE_##kind h_##name;
+#define X(name, nargs, kind, host) extern const RV_FPU_HELPER_TYPE_##kind h_##name;
 RV_FPU_HELPERS(X)
 #undef X
 

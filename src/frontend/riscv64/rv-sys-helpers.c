@@ -68,8 +68,8 @@ static void helper_sfence_vma(void *opaque, uint64_t vaddr, uint64_t desc)
 }
 
 #define FAULTS IR_HELPER_CAN_FAULT
-const IrHelper rv_helper_csr = {"csr", (void *)helper_csr, 2, FAULTS | IR_HELPER_HAS_RESULT};
-const IrHelper rv_helper_mret = {"mret", (void *)helper_mret, 1, FAULTS | IR_HELPER_HAS_RESULT};
-const IrHelper rv_helper_sret = {"sret", (void *)helper_sret, 1, FAULTS | IR_HELPER_HAS_RESULT};
-const IrHelper rv_helper_wfi = {"wfi", (void *)helper_wfi, 1, FAULTS};
-const IrHelper rv_helper_sfence_vma = {"sfence_vma", (void *)helper_sfence_vma, 2, FAULTS};
+const IrHelper rv_helper_csr = {"csr", (void *)helper_csr, 2, FAULTS | IR_HELPER_HAS_RESULT, NULL};
+const IrHelper rv_helper_mret = {"mret", (void *)helper_mret, 1, FAULTS | IR_HELPER_HAS_RESULT, NULL};
+const IrHelper rv_helper_sret = {"sret", (void *)helper_sret, 1, FAULTS | IR_HELPER_HAS_RESULT, NULL};
+const IrHelper rv_helper_wfi = {"wfi", (void *)helper_wfi, 1, FAULTS, NULL};
+const IrHelper rv_helper_sfence_vma = {"sfence_vma", (void *)helper_sfence_vma, 2, FAULTS, NULL};

@@ -11,7 +11,7 @@ static uint64_t fence_i(void *cpu)
     return 0;
 }
 
-static const IrHelper fence_i_helper = {"fence_i", (void *)fence_i, 0, 0};
+static const IrHelper fence_i_helper = {"fence_i", (void *)fence_i, 0, 0, NULL};
 
 bool trans_fence_i(RvContext *ctx, const RvArgs *a)
 {

@@ -19,6 +19,9 @@ const char *const x86_unary_names[X86_UN_COUNT] = {X86_UNARY_OPS(X)};
 #define X(name, text) [X86_CC_##name] = text,
 const char *const x86_cond_names[X86_CC_COUNT] = {X86_CONDS(X)};
 #undef X
+#define X(name, mn, pfx, opc) [X86_SSE_##name] = mn,
+const char *const x86_sse_names[X86_SSE_COUNT] = {X86_SSE_OPS(X)};
+#undef X
 
 typedef struct RmOpInfo {
     uint8_t prefix;
@@ -45,6 +48,16 @@ static const uint8_t shift_digit[X86_SH_COUNT] = {
 static const uint8_t unary_digit[X86_UN_COUNT] = {
 #define X(name, mn, digit) [X86_UN_##name] = digit,
     X86_UNARY_OPS(X)
+#undef X
+};
+
+typedef struct SseOpInfo {
+    uint8_t prefix;
+    uint16_t opcode;
+} SseOpInfo;
+static const SseOpInfo sse_ops[X86_SSE_COUNT] = {
+#define X(name, mn, pfx, opc) [X86_SSE_##name] = {pfx, opc},
+    X86_SSE_OPS(X)
 #undef X
 };
 
@@ -218,6 +231,22 @@ void x86_unary(JitBuf *b, X86Unary op, bool w64, X86Reg reg)
 {
     emit_op_rr(b, 0, 0xf7, w64, unary_digit[op], reg, false);
 }
+
+void x86_test_mi8(JitBuf *b, X86Mem m, uint8_t imm)
+{
+    emit_op_mem(b, 0, 0xf6, false, 0, m, false);
+    jit_emit8(b, imm);
+}
+
+/* The mandatory prefix goes before REX, which emit_op_rr/mem keep. */
+void x86_sse_rr(JitBuf *b, X86SseOp op, unsigned xdst, unsigned xsrc)
+{
+    emit_op_rr(b, sse_ops[op].prefix, sse_ops[op].opcode, false, (int)xdst, (int)xsrc, false);
+}
+
+void x86_movq_to_xmm(JitBuf *b, unsigned x, X86Reg r) { emit_op_rr(b, 0x66, 0x0f6e, true, (int)x, r, false); }
+
+void x86_movq_from_xmm(JitBuf *b, X86Reg r, unsigned x) { emit_op_rr(b, 0x66, 0x0f7e, true, (int)x, r, false); }
 
 void x86_setcc(JitBuf *b, X86Cond cc, X86Reg reg8)
 {

@@ -118,12 +118,27 @@ typedef enum X86Unary {
     X86_UN_COUNT
 } X86Unary;
 
+/* SSE2 scalar double, xmm op= xmm: X(name, mnemonic, mandatory prefix,
+ * opcode). Only the host-FPU fast path (x86-hostfp.c) uses them, on xmm0
+ * and xmm1, which hold nothing between IR ops. */
+#define X86_SSE_OPS(X)                                                        \
+    X(SQRTSD, "sqrtsd", 0xf2, 0x0f51) X(ADDSD, "addsd", 0xf2, 0x0f58)         \
+    X(MULSD, "mulsd", 0xf2, 0x0f59) X(SUBSD, "subsd", 0xf2, 0x0f5c)           \
+    X(DIVSD, "divsd", 0xf2, 0x0f5e)
+typedef enum X86SseOp {
+#define X(name, mn, pfx, opc) X86_SSE_##name,
+    X86_SSE_OPS(X)
+#undef X
+    X86_SSE_COUNT
+} X86SseOp;
+
 /* Mnemonic tables, for the disassembly tests and debugging output. */
 extern const char *const x86_rm_op_names[X86_OP_COUNT];
 extern const char *const x86_alu_imm_names[X86_ALUI_COUNT];
 extern const char *const x86_shift_names[X86_SH_COUNT];
 extern const char *const x86_unary_names[X86_UN_COUNT];
 extern const char *const x86_cond_names[X86_CC_COUNT];
+extern const char *const x86_sse_names[X86_SSE_COUNT];
 
 /* reg op= rm (or reg = ext(rm) for the extensions); LEA only takes memory */
 void x86_rr(JitBuf *b, X86RmOp op, bool w64, X86Reg reg, X86Reg rm);
@@ -147,6 +162,14 @@ void x86_imul_ri(JitBuf *b, bool w64, X86Reg reg, X86Reg rm, int32_t imm);
 void x86_shift_ri(JitBuf *b, X86Shift op, bool w64, X86Reg reg, uint8_t count);
 void x86_shift_cl(JitBuf *b, X86Shift op, bool w64, X86Reg reg);
 void x86_unary(JitBuf *b, X86Unary op, bool w64, X86Reg reg);
+
+/* test byte [m], imm8 */
+void x86_test_mi8(JitBuf *b, X86Mem m, uint8_t imm);
+
+/* SSE: xmm registers are numbers 0-15 */
+void x86_sse_rr(JitBuf *b, X86SseOp op, unsigned xdst, unsigned xsrc);
+void x86_movq_to_xmm(JitBuf *b, unsigned x, X86Reg r);     /* movq xmm, r64 */
+void x86_movq_from_xmm(JitBuf *b, X86Reg r, unsigned x);   /* movq r64, xmm */
 
 void x86_setcc(JitBuf *b, X86Cond cc, X86Reg reg8);
 void x86_cmov(JitBuf *b, X86Cond cc, bool w64, X86Reg reg, X86Reg rm);

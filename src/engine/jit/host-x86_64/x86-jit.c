@@ -297,6 +297,7 @@ JitResult jit_compile(JitState *js, const IrBlock *ir, TranslatedBlock *tb, bool
         goto out;
     x86_emit_fault_stubs(&j);
     x86_emit_tlb_stubs(&j);
+    x86_emit_fp_stubs(&j);
     if (j.b.overflow) {
         result = JIT_FULL;
         goto out;
@@ -311,6 +312,7 @@ out:
     free(j.label_refs);
     free(j.stubs);
     free(j.tlb_stubs);
+    free(j.fp_stubs);
     free(j.faults);
     free(j.dirty);
     free(j.pin);

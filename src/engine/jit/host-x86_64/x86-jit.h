@@ -72,6 +72,19 @@ typedef struct X86TlbStub {
     X86DirtyRange dirty; /* stored before the call, so faults are precise */
 } X86TlbStub;
 
+/* the helper call behind one inlined host-FPU operation (x86-hostfp.c) */
+typedef struct X86FpStub {
+    uint8_t *jcc[3];     /* rel32s of the branches to the stub (NULL: unused) */
+    uint8_t *cont;       /* writable address of the code after the operation */
+    const IrHelper *helper;
+    uint64_t guest_pc;
+    uint64_t rm;         /* the helper's rounding-mode argument */
+    int8_t in_reg[2];    /* operands (in_reg[1] X86_NOREG for sqrt) */
+    int8_t out_reg;
+    uint16_t save;       /* call-clobbered registers to preserve */
+    X86DirtyRange dirty; /* stored before the call, so faults are precise */
+} X86FpStub;
+
 typedef struct X86LabelRef {
     uint8_t *rel32;      /* branch displacement to patch */
     uint32_t label;
@@ -99,6 +112,8 @@ typedef struct X86Jit {
     uint32_t nstubs, cap_stubs;
     X86TlbStub *tlb_stubs;
     uint32_t ntlb_stubs, cap_tlb_stubs;
+    X86FpStub *fp_stubs;
+    uint32_t nfp_stubs, cap_fp_stubs;
     JitFaultSite *faults;
     uint32_t nfaults, cap_faults;
     JitDirtyGlobal *dirty;
@@ -188,6 +203,21 @@ void x86_emit_tlb_stubs(X86Jit *j);
 /* The guest registers dirty in host registers now, for a fault site or
  * a stub to write back (x86-lower.c). */
 X86DirtyRange x86_note_dirty_globals(X86Jit *j);
+/* ---- out-of-line stubs that call C and come back (x86-stub.c) ---- */
+/* call-clobbered registers holding values the code after a stub needs */
+uint16_t x86_live_clobbered(const X86Jit *j, uint16_t extra);
+/* Points jcc (if any) here, stores the dirty globals, saves `save` and aligns rsp;
+ * returns what x86_stub_end needs. */
+unsigned x86_stub_begin(X86Jit *j, uint8_t *jcc, X86DirtyRange dirty, uint16_t save);
+/* Restores what x86_stub_begin saved and jumps back to cont. */
+void x86_stub_end(X86Jit *j, uint16_t save, unsigned pushed, uint8_t *cont);
+
+/* ---- the host-FPU fast path (x86-hostfp.c) ---- */
+/* Inlines a helper call that describes an IrHostFp operation; false (and
+ * nothing emitted) when this call does not qualify. */
+bool x86_lower_host_fp(X86Jit *j, const IrInsn *in);
+void x86_emit_fp_stubs(X86Jit *j);
+
 /* Emits the shared enter/epilogue routines at the start of the buffer. */
 bool x86_emit_entry_routines(JitState *js);
 

@@ -523,7 +523,10 @@ bool x86_lower_insn(X86Jit *j, const IrInsn *in)
     case IR_OP_cmpxchg: lower_atomic(j, in); break;
     case IR_OP_ld_env: lower_ld_env(j, in); break;
     case IR_OP_st_env: lower_st_env(j, in); break;
-    case IR_OP_call: lower_helper(j, in); break;
+    case IR_OP_call:
+        if (!x86_lower_host_fp(j, in))
+            lower_helper(j, in);
+        break;
     default:
         if (!(ir_op_defs[in->op].flags & IR_F_PURE) || in->nout != 1 || in->nin > 4 || ir_op_defs[in->op].nconst)
             return false;

@@ -70,16 +70,6 @@ static uint8_t *emit_probe(X86Jit *j, X86Reg a, X86Reg i, X86Reg c, unsigned siz
     return jcc;
 }
 
-/* call-clobbered registers whose values the code after the access needs */
-static uint16_t live_clobbered(const X86Jit *j, uint16_t extra)
-{
-    uint16_t live = j->pin_mask | extra;
-    for (unsigned r = 0; r < 16; r++)
-        if (j->reg_temp[r] >= 0)
-            live |= (uint16_t)(1u << r);
-    return live & X86_CALL_CLOBBERED;
-}
-
 void x86_lower_tlb_load(X86Jit *j, IrTemp out, IrTemp addr, IrMemOp mo, IrType type)
 {
     unsigned size = ir_memop_size(mo), mmu = ir_memop_mmu(mo) & (TLB_MMU_COUNT - 1);
@@ -92,7 +82,7 @@ void x86_lower_tlb_load(X86Jit *j, IrTemp out, IrTemp addr, IrMemOp mo, IrType t
                     .value_reg = (int8_t)r, .dirty = dirty};
     x86_emit_guest_load(j, r, x86_mem_idx(c, a, 0), mo, type);
     s.cont = j->b.p;
-    s.save = live_clobbered(j, (uint16_t)(1u << a)) & (uint16_t)~(1u << r);
+    s.save = x86_live_clobbered(j, (uint16_t)(1u << a)) & (uint16_t)~(1u << r);
     add_stub(j, &s);
 }
 
@@ -110,7 +100,7 @@ void x86_lower_tlb_store(X86Jit *j, IrTemp val, IrTemp addr, IrMemOp mo)
                     .value_reg = (int8_t)v, .imm = imm, .dirty = dirty};
     x86_emit_guest_store(j, x86_mem_idx(c, a, 0), size, v, imm);
     s.cont = j->b.p;
-    s.save = live_clobbered(j, (uint16_t)(1u << a | (v != X86_NOREG ? 1u << v : 0)));
+    s.save = x86_live_clobbered(j, (uint16_t)(1u << a | (v != X86_NOREG ? 1u << v : 0)));
     add_stub(j, &s);
 }
 
@@ -145,17 +135,7 @@ static void load_args(X86Jit *j, const X86TlbStub *s)
 
 static void emit_stub(X86Jit *j, const X86TlbStub *s)
 {
-    x86_patch_rel32(&j->b, s->jcc, jit_buf_exec_addr(&j->b, j->b.p));
-    for (uint32_t k = s->dirty.first; k < s->dirty.first + s->dirty.count; k++)
-        x86_store(&j->b, 8, x86_cpu_mem(j->dirty[k].offset), (X86Reg)j->dirty[k].host_reg);
-    unsigned pushed = 0;
-    for (unsigned r = 0; r < 16; r++)
-        if (s->save & (1u << r)) {
-            x86_push(&j->b, (X86Reg)r);
-            pushed++;
-        }
-    if (pushed & 1)   /* calls need rsp 16-byte aligned */
-        x86_alu_ri(&j->b, X86_ALUI_SUB, true, X86_RSP, 8);
+    unsigned pushed = x86_stub_begin(j, s->jcc, s->dirty, s->save);
     load_args(j, s);
     x86_mov_ri(&j->b, true, X86_RAX, s->guest_pc);
     x86_store(&j->b, 8, x86_cpu_mem(offsetof(CpuCommon, insn_pc)), X86_RAX);
@@ -169,13 +149,7 @@ static void emit_stub(X86Jit *j, const X86TlbStub *s)
         x86_call_abs(&j->b, (uintptr_t)cpu_ld, X86_RAX);
         x86_rr(&j->b, X86_OP_MOV, s->type == IR_I64, (X86Reg)s->value_reg, X86_RAX);
     }
-    if (pushed & 1)
-        x86_alu_ri(&j->b, X86_ALUI_ADD, true, X86_RSP, 8);
-    for (int r = 15; r >= 0; r--)
-        if (s->save & (1u << r))
-            x86_pop(&j->b, (X86Reg)r);
-    uint8_t *back = x86_jmp_rel32(&j->b);
-    x86_patch_rel32(&j->b, back, jit_buf_exec_addr(&j->b, s->cont));
+    x86_stub_end(j, s->save, pushed, s->cont);
 }
 
 void x86_emit_tlb_stubs(X86Jit *j)
