@@ -122,22 +122,27 @@ enum {
 /*
  * A helper that does one IEEE-754 binary64 operation may describe it, so
  * that a JIT can inline the host's instruction in front of the call
- * (docs/jit.md, "The host-FPU fast path"). The inline result stands only
- * when it must equal the helper's: the rounding mode is to-nearest-even,
- * the result is finite and well clear of the subnormal range (so it is
- * no NaN and no operation raised any flag but inexact), and the guest's
- * accrued inexact flag is already set, so the helper would have changed
- * no state but the result. Anything else calls the helper. The helper's
- * arguments are the operands, then the rounding mode; engines without
- * such a path ignore this.
+ * (docs/jit.md, "The host-FPU fast path"). For arithmetic the inline
+ * result stands only when it must equal the helper's: the rounding mode
+ * is to-nearest-even, the result is finite and well clear of the
+ * subnormal range (so it is no NaN and no operation raised any flag but
+ * inexact), and the guest's accrued inexact flag is already set, so the
+ * helper would have changed no state but the result. Compares (result 0
+ * or 1) stand when neither operand is a NaN, as they raise nothing then.
+ * Anything else calls the helper. The helper's arguments are the
+ * operands, then for arithmetic the rounding mode; engines without such a
+ * path ignore this.
  */
-#define IR_HOST_FP_OPS(X) X(ADD, add) X(SUB, sub) X(MUL, mul) X(DIV, div) X(SQRT, sqrt)
+#define IR_HOST_FP_OPS(X) \
+    X(ADD, add) X(SUB, sub) X(MUL, mul) X(DIV, div) X(SQRT, sqrt) X(LT, lt) X(LE, le) X(EQ, eq)
 typedef enum IrHostFpOp {
     IR_HOST_FP_NONE,
 #define X(up, low) IR_HOST_FP_##up,
     IR_HOST_FP_OPS(X)
 #undef X
 } IrHostFpOp;
+/* compares: no rounding-mode argument, no flags to check */
+static inline bool ir_host_fp_is_compare(unsigned op) { return op >= IR_HOST_FP_LT; }
 typedef struct IrHostFp {
     uint8_t op;              /* IrHostFpOp; SQRT takes one operand, the rest two */
     uint8_t rm_nearest;      /* rounding-mode argument meaning to-nearest-even */

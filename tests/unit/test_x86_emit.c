@@ -118,7 +118,7 @@ static const char *const shift_expect[X86_SH_COUNT] = {
 /* SSE rows: mnemonic and prefix + escape + opcode bytes */
 static const char *const sse_expect[X86_SSE_COUNT] = {
     [X86_SSE_SQRTSD] = "sqrtsd", [X86_SSE_ADDSD] = "addsd", [X86_SSE_MULSD] = "mulsd",
-    [X86_SSE_SUBSD] = "subsd",   [X86_SSE_DIVSD] = "divsd",
+    [X86_SSE_SUBSD] = "subsd",   [X86_SSE_DIVSD] = "divsd", [X86_SSE_UCOMISD] = "ucomisd",
 };
 static const char *const unary_expect[X86_UN_COUNT] = {
     [X86_UN_NOT] = "not", [X86_UN_NEG] = "neg", [X86_UN_MUL] = "mul",

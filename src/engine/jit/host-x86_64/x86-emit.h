@@ -124,7 +124,7 @@ typedef enum X86Unary {
 #define X86_SSE_OPS(X)                                                        \
     X(SQRTSD, "sqrtsd", 0xf2, 0x0f51) X(ADDSD, "addsd", 0xf2, 0x0f58)         \
     X(MULSD, "mulsd", 0xf2, 0x0f59) X(SUBSD, "subsd", 0xf2, 0x0f5c)           \
-    X(DIVSD, "divsd", 0xf2, 0x0f5e)
+    X(DIVSD, "divsd", 0xf2, 0x0f5e) X(UCOMISD, "ucomisd", 0x66, 0x0f2e)
 typedef enum X86SseOp {
 #define X(name, mn, pfx, opc) X86_SSE_##name,
     X86_SSE_OPS(X)

@@ -33,7 +33,7 @@
 /* binary64 exponents that pass: [2, 0x7fe], tested as e - 2 <= 0x7fc */
 enum { EXP_LOW = 2, EXP_SPAN = 0x7fe - 2 };
 
-static const X86SseOp sse_of[] = {
+static const X86SseOp sse_of[] = {   /* arithmetic */
     [IR_HOST_FP_ADD] = X86_SSE_ADDSD, [IR_HOST_FP_SUB] = X86_SSE_SUBSD, [IR_HOST_FP_MUL] = X86_SSE_MULSD,
     [IR_HOST_FP_DIV] = X86_SSE_DIVSD, [IR_HOST_FP_SQRT] = X86_SSE_SQRTSD,
 };
@@ -53,12 +53,54 @@ static bool add_stub(X86Jit *j, const X86FpStub *s)
     return true;
 }
 
+static const X86Cond compare_cond[] = {
+    [IR_HOST_FP_LT] = X86_CC_B, [IR_HOST_FP_LE] = X86_CC_BE, [IR_HOST_FP_EQ] = X86_CC_E,
+};
+
+/* The operands in host registers (locked), recorded in the stub. */
+static uint16_t use_operands(X86Jit *j, const IrInsn *in, unsigned nsrc, X86FpStub *s)
+{
+    uint16_t inputs = 0;
+    for (unsigned k = 0; k < nsrc; k++) {
+        X86Reg r = x86_use(j, in->args[in->nout + k], 0);
+        s->in_reg[k] = (int8_t)r;
+        inputs |= (uint16_t)(1u << r);
+    }
+    return inputs;
+}
+
+/* Compares: ucomisd sets PF only for an unordered pair, and an ordered
+ * one raises nothing, so the flags give the answer:
+ *     movq xmm0, a ; movq xmm1, b ; ucomisd xmm0, xmm1 ; jp stub
+ *     setb/setbe/sete r8 ; movzx r32, r8 */
+static bool lower_compare(X86Jit *j, const IrInsn *in, const IrHostFp *f, X86FpStub *s)
+{
+    if (in->nin != 2)
+        return false;
+    uint16_t inputs = use_operands(j, in, 2, s);
+    s->dirty = x86_note_dirty_globals(j);   /* as in x86_lower_host_fp */
+    X86Reg out = x86_def(j, in->args[0], 0);
+    s->out_reg = (int8_t)out;
+    x86_movq_to_xmm(&j->b, 0, (X86Reg)s->in_reg[0]);
+    x86_movq_to_xmm(&j->b, 1, (X86Reg)s->in_reg[1]);
+    x86_sse_rr(&j->b, X86_SSE_UCOMISD, 0, 1);
+    s->jcc[0] = x86_jcc_rel32(&j->b, X86_CC_P);
+    x86_setcc(&j->b, compare_cond[f->op], out);
+    x86_rr(&j->b, X86_OP_MOVZX8, false, out, out);
+    s->cont = j->b.p;
+    s->save = x86_live_clobbered(j, inputs) & (uint16_t)~(1u << out);
+    return add_stub(j, s);
+}
+
 bool x86_lower_host_fp(X86Jit *j, const IrInsn *in)
 {
     const IrHelper *h = (const IrHelper *)(uintptr_t)in->c[0];
     const IrHostFp *f = h->host_fp;
-    if (!f || f->op == IR_HOST_FP_NONE || f->op >= sizeof(sse_of) / sizeof(sse_of[0]) || in->nout != 1)
+    if (!f || f->op == IR_HOST_FP_NONE || f->op > IR_HOST_FP_EQ || in->nout != 1)
         return false;
+    X86FpStub s = {.helper = h, .guest_pc = j->insn_pc, .in_reg = {X86_NOREG, X86_NOREG}};
+    if (ir_host_fp_is_compare(f->op))
+        return lower_compare(j, in, f, &s);
     unsigned nsrc = f->op == IR_HOST_FP_SQRT ? 1 : 2;
     if (in->nin != nsrc + 1 || h->nargs != nsrc + 1)
         return false;
@@ -68,14 +110,10 @@ bool x86_lower_host_fp(X86Jit *j, const IrInsn *in)
     uint64_t rm = x86_const_value(j, rm_temp);
     if (rm != f->rm_nearest && rm != f->rm_dynamic)
         return false;
+    s.has_rm = true;
+    s.rm = rm;
 
-    X86FpStub s = {.helper = h, .guest_pc = j->insn_pc, .rm = rm, .in_reg = {X86_NOREG, X86_NOREG}};
-    uint16_t inputs = 0;
-    for (unsigned k = 0; k < nsrc; k++) {
-        X86Reg r = x86_use(j, in->args[in->nout + k], 0);
-        s.in_reg[k] = (int8_t)r;
-        inputs |= (uint16_t)(1u << r);
-    }
+    uint16_t inputs = use_operands(j, in, nsrc, &s);
     /* taken before the dirty globals are noted: taking one may move a value */
     X86Reg t = x86_alloc_reg(j, 0);
     j->locked |= (uint16_t)(1u << t);
@@ -128,7 +166,8 @@ static void emit_stub(X86Jit *j, const X86FpStub *s)
     x86_movq_from_xmm(&j->b, X86_RSI, 2);
     if (two)
         x86_movq_from_xmm(&j->b, X86_RDX, 3);
-    x86_mov_ri(&j->b, false, two ? X86_RCX : X86_RDX, s->rm);
+    if (s->has_rm)
+        x86_mov_ri(&j->b, false, two ? X86_RCX : X86_RDX, s->rm);
     x86_mov_ri(&j->b, true, X86_RAX, s->guest_pc);
     x86_store(&j->b, 8, x86_cpu_mem(offsetof(CpuCommon, insn_pc)), X86_RAX);
     x86_rm(&j->b, X86_OP_LEA, true, X86_RDI, x86_mem(X86_CPU_REG, -X86_CPU_BIAS));

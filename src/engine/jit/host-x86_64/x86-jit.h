@@ -78,7 +78,8 @@ typedef struct X86FpStub {
     uint8_t *cont;       /* writable address of the code after the operation */
     const IrHelper *helper;
     uint64_t guest_pc;
-    uint64_t rm;         /* the helper's rounding-mode argument */
+    bool has_rm;         /* arithmetic: the helper takes a rounding mode ... */
+    uint64_t rm;         /* ... this one */
     int8_t in_reg[2];    /* operands (in_reg[1] X86_NOREG for sqrt) */
     int8_t out_reg;
     uint16_t save;       /* call-clobbered registers to preserve */
