@@ -94,7 +94,7 @@ void cpu_stats_print(FILE *out, const CpuStats *s, CpuEngine engine);
  * by translated code for indirect jumps and cross-page direct jumps, and
  * by the loop before the hash table. Entries hold executable addresses.
  */
-#define CPU_JUMP_CACHE_BITS 12
+#define CPU_JUMP_CACHE_BITS 15
 #define CPU_JUMP_CACHE_SIZE (1u << CPU_JUMP_CACHE_BITS)
 typedef struct CpuJumpCacheEntry {
     uint64_t pc;
