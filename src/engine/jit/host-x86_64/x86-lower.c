@@ -80,6 +80,44 @@ static X86Reg def_from(X86Jit *j, IrTemp out, IrTemp a, uint16_t avoid)
     return r;
 }
 
+static bool dies_here(const X86Jit *j, IrTemp t)
+{
+    return j->ts[t].reg != X86_NOREG && t >= j->ir->nglobals && !x86_temp_is_const(j, t) &&
+           j->last_use[t] == j->cur;
+}
+
+/* out = a + c (or a - imm) into a third register as one lea, where a
+ * two-operand add would first copy a: when out is neither input and
+ * neither input's register can be taken over (it lives on). False when
+ * lower_alu's in-place form is as good or the operands do not fit. */
+static bool lower_add_lea(X86Jit *j, const IrInsn *in)
+{
+    IrTemp out = in->args[0], a = in->args[1], c = in->args[2];
+    if (in->op == IR_OP_add && x86_temp_is_const(j, a)) {
+        IrTemp t = a;
+        a = c;
+        c = t;
+    }
+    if (x86_temp_is_const(j, a) || out == a || out == c)
+        return false;
+    int32_t imm = 0;
+    bool has_imm = x86_const_imm32(j, c, &imm);
+    if (in->op == IR_OP_sub) {
+        if (!has_imm || imm == INT32_MIN)
+            return false;
+        imm = -imm;
+    } else if (!has_imm && x86_temp_is_const(j, c)) {
+        return false;
+    }
+    if (dies_here(j, a) || (!has_imm && dies_here(j, c)))
+        return false;
+    X86Reg ra = x86_use(j, a, 0);
+    X86Reg rc = has_imm ? X86_NOREG : x86_use(j, c, 0);
+    X86Reg r = x86_def(j, out, 0);
+    x86_rm(&j->b, X86_OP_LEA, in->type == IR_I64, r, has_imm ? x86_mem(ra, imm) : x86_mem_idx(ra, rc, 0));
+    return true;
+}
+
 /* out = a op c for the ALU ops with an immediate form */
 static void lower_alu(X86Jit *j, const IrInsn *in, X86RmOp op, X86AluImm iop, bool commutative)
 {
@@ -489,8 +527,14 @@ bool x86_lower_insn(X86Jit *j, const IrInsn *in)
     case IR_OP_ext8u: lower_ext(j, in, X86_OP_MOVZX8, false); break;
     case IR_OP_ext16s: lower_ext(j, in, X86_OP_MOVSX16, w64); break;
     case IR_OP_ext16u: lower_ext(j, in, X86_OP_MOVZX16, false); break;
-    case IR_OP_add: lower_alu(j, in, X86_OP_ADD, X86_ALUI_ADD, true); break;
-    case IR_OP_sub: lower_alu(j, in, X86_OP_SUB, X86_ALUI_SUB, false); break;
+    case IR_OP_add:
+        if (!lower_add_lea(j, in))
+            lower_alu(j, in, X86_OP_ADD, X86_ALUI_ADD, true);
+        break;
+    case IR_OP_sub:
+        if (!lower_add_lea(j, in))
+            lower_alu(j, in, X86_OP_SUB, X86_ALUI_SUB, false);
+        break;
     case IR_OP_and: lower_alu(j, in, X86_OP_AND, X86_ALUI_AND, true); break;
     case IR_OP_or: lower_alu(j, in, X86_OP_OR, X86_ALUI_OR, true); break;
     case IR_OP_xor: lower_alu(j, in, X86_OP_XOR, X86_ALUI_XOR, true); break;
