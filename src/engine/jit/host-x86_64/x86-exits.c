@@ -128,14 +128,14 @@ void x86_emit_goto_tb(X86Jit *j, unsigned slot, uint64_t target)
 void x86_emit_loop_back(X86Jit *j)
 {
     /* the loop head expects unpinned globals at home, pinned ones in place */
+    uint8_t *start = j->b.p;
     x86_sync_unpinned(j);
-    x86_alu_mi(&j->b, X86_ALUI_CMP, false, CPU_FIELD(leave_code), 0);
-    uint8_t *again = x86_jcc_rel32(&j->b, X86_CC_E);
+    /* Nothing to store and a label right here (a brcond's target): the
+     * label is the head itself, so the branch jumps there directly. */
+    if (j->b.p == start && j->label_pos[j->last_label] == start)
+        j->label_pos[j->last_label] = j->loop_head;
+    uint8_t *again = x86_jmp_rel32(&j->b);
     x86_patch_rel32(&j->b, again, jit_buf_exec_addr(&j->b, j->loop_head));
-    /* asked to leave: store the pins and take the block entry's way out */
-    x86_sync_globals(j);
-    uint8_t *out = x86_jmp_rel32(&j->b);
-    x86_patch_rel32(&j->b, out, jit_buf_exec_addr(&j->b, j->b.start));
 }
 
 void x86_emit_exit_indirect(X86Jit *j, IrTemp target)

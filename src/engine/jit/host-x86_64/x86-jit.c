@@ -134,7 +134,14 @@ static bool choose_pins(X86Jit *j)
     return true;
 }
 
-/* After the entry check: load the pins; the loop comes back here. */
+/* After the entry check: load the pins; the loop comes back to the head,
+ * which checks leave_code (the back edge is then a bare jump, which a
+ * brcond can take directly, x86_emit_loop_back):
+ *         mov pin, [home] ...
+ *         jmp head
+ *   leave: mov [home], pin ...     (the pins the block writes)
+ *         jmp entry                (whose own check leaves)
+ *   head: cmp dword [leave_code], 0 ; jne leave */
 static void emit_loop_head(X86Jit *j)
 {
     for (IrTemp g = 0; g < j->ir->nglobals; g++) {
@@ -142,8 +149,19 @@ static void emit_loop_head(X86Jit *j)
             continue;
         x86_rm(&j->b, X86_OP_MOV, true, (X86Reg)j->pin[g], x86_home(j, g));
     }
+    uint8_t *skip = x86_jmp_rel32(&j->b);
+    uint8_t *leave = j->b.p;
+    for (IrTemp g = 0; g < j->ir->nglobals; g++)
+        if (j->pin[g] != X86_NOREG && j->pin_written[g])
+            x86_store(&j->b, 8, x86_home(j, g), (X86Reg)j->pin[g]);
+    uint8_t *out = x86_jmp_rel32(&j->b);
+    x86_patch_rel32(&j->b, out, jit_buf_exec_addr(&j->b, j->b.start));
+    x86_patch_rel32(&j->b, skip, jit_buf_exec_addr(&j->b, j->b.p));
     x86_forget_regs(j);   /* binds the pins as a label would */
     j->loop_head = j->b.p;
+    x86_alu_mi(&j->b, X86_ALUI_CMP, false, x86_cpu_mem(offsetof(CpuCommon, leave_code)), 0);
+    uint8_t *jne = x86_jcc_rel32(&j->b, X86_CC_NE);
+    x86_patch_rel32(&j->b, jne, jit_buf_exec_addr(&j->b, leave));
 }
 
 static void add_label_ref(X86Jit *j, uint8_t *rel32, uint32_t label)
@@ -169,6 +187,7 @@ static bool lower(X86Jit *j, const IrInsn *in)
             x86_spill_all(j);
         x86_forget_regs(j);
         j->label_pos[in->c[0]] = j->b.p;
+        j->last_label = (uint32_t)in->c[0];
         j->unreachable = false;
         return true;
     case IR_OP_insn_start:

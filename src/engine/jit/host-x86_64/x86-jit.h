@@ -127,6 +127,7 @@ typedef struct X86Jit {
     bool *pin_written;           /* per global: some op of the block writes it */
     uint16_t pin_mask;           /* the pinned registers */
     uint8_t *loop_head;          /* writable address of the loop's top, or NULL */
+    uint32_t last_label;         /* the label placed last */
     uint8_t *exit_jmp[2];        /* rel32 of each chainable goto_tb slot */
     uint8_t *exit_stub[2];
     bool failed;                 /* out of memory or unsupported IR */
