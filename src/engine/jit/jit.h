@@ -53,6 +53,10 @@ typedef struct JitBlock {
      * exit it starts out pointing at; 0 when the slot is not chainable */
     uint32_t exit_jmp[2];
     uint32_t exit_stub[2];
+    /* offset of a branch's rel32 that would land on exit_jmp[n] (a brcond
+     * to the slot): patched with it, so a taken branch chains in one jump;
+     * 0 when there is none */
+    uint32_t exit_jcc[2];
     uint32_t nfaults;
     const JitDirtyGlobal *dirty;   /* after faults[], same allocation */
     JitFaultSite faults[];

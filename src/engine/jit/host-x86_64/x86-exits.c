@@ -192,6 +192,8 @@ void jit_patch_exit(JitState *js, TranslatedBlock *src, unsigned slot, uintptr_t
     JitBuf b;
     jit_buf_init(&b, js->code.rw, js->code.size, (uintptr_t)js->code.rx - (uintptr_t)js->code.rw);
     x86_patch_rel32(&b, code_buffer_rw(&js->code, jb->entry + jb->exit_jmp[slot]), target);
+    if (jb->exit_jcc[slot])
+        x86_patch_rel32(&b, code_buffer_rw(&js->code, jb->entry + jb->exit_jcc[slot]), target);
 }
 
 void jit_unpatch_exit(JitState *js, TranslatedBlock *src, unsigned slot)

@@ -232,10 +232,25 @@ static bool lower(X86Jit *j, const IrInsn *in)
     return true;
 }
 
+/* A branch to a label placed right at a chainable slot's jmp (nothing
+ * stored in between) becomes that slot's second patch site: it goes to
+ * the stub for now, and straight to the next block once chained. */
+static uint8_t *exit_for_label(X86Jit *j, const X86LabelRef *ref, uint8_t *target)
+{
+    for (unsigned s = 0; s < 2; s++)
+        if (j->exit_jmp[s] && target == j->exit_jmp[s] - 1 && !j->exit_jcc[s]) {
+            j->exit_jcc[s] = ref->rel32;
+            return j->exit_stub[s];
+        }
+    return target;
+}
+
 static bool resolve_labels(X86Jit *j)
 {
     for (uint32_t i = 0; i < j->nlabel_refs; i++) {
         uint8_t *target = j->label_pos[j->label_refs[i].label];
+        if (target)
+            target = exit_for_label(j, &j->label_refs[i], target);
         if (!target || !x86_patch_rel32(&j->b, j->label_refs[i].rel32, jit_buf_exec_addr(&j->b, target)))
             return false;
     }
@@ -267,6 +282,8 @@ static JitResult finish_block(X86Jit *j, TranslatedBlock *tb)
         if (j->exit_jmp[s]) {
             jb->exit_jmp[s] = (uint32_t)(j->exit_jmp[s] - j->b.start);
             jb->exit_stub[s] = (uint32_t)(j->exit_stub[s] - j->b.start);
+            if (j->exit_jcc[s])
+                jb->exit_jcc[s] = (uint32_t)(j->exit_jcc[s] - j->b.start);
         }
     }
     jb->nfaults = j->nfaults;

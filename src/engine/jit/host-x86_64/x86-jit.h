@@ -130,6 +130,7 @@ typedef struct X86Jit {
     uint32_t last_label;         /* the label placed last */
     uint8_t *exit_jmp[2];        /* rel32 of each chainable goto_tb slot */
     uint8_t *exit_stub[2];
+    uint8_t *exit_jcc[2];        /* rel32 of a branch patched with the slot */
     bool failed;                 /* out of memory or unsupported IR */
 } X86Jit;
 
