@@ -133,13 +133,13 @@ enum {
  * operands, then for arithmetic the rounding mode; engines without such a
  * path ignore this.
  */
-#define IR_HOST_FP_OPS(X) \
-    X(ADD, add) X(SUB, sub) X(MUL, mul) X(DIV, div) X(SQRT, sqrt) X(LT, lt) X(LE, le) X(EQ, eq)
+#define IR_HOST_FP_OPS(X) X(ADD) X(SUB) X(MUL) X(DIV) X(SQRT) X(LT) X(LE) X(EQ)
 typedef enum IrHostFpOp {
     IR_HOST_FP_NONE,
-#define X(up, low) IR_HOST_FP_##up,
+#define X(up) IR_HOST_FP_##up,
     IR_HOST_FP_OPS(X)
 #undef X
+    IR_HOST_FP_COUNT
 } IrHostFpOp;
 /* compares: no rounding-mode argument, no flags to check */
 static inline bool ir_host_fp_is_compare(unsigned op) { return op >= IR_HOST_FP_LT; }

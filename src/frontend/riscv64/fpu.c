@@ -753,25 +753,25 @@ static uint64_t helper_fclass_d(void *cpu, uint64_t a)
  * whose C signature does not match its argument count. */
 #define HELPER_FN(name, nargs) \
     _Generic(helper_##name, IrHelperFn##nargs: (void *)helper_##name)
-/* The inline fast path's facts (ir.h, IrHostFp): RNE is rm 0 and fflags
- * and frm are 64-bit fields of RvCpu, of which the JIT reads the low
- * byte and the low 32 bits. Helpers whose host column is NONE get none. */
-#define HOST_FP(name, host)                                                                       \
-    static const IrHostFp host_fp_##name = {                                                     \
-        .op = IR_HOST_FP_##host, .rm_nearest = RV_RM_RNE, .rm_dynamic = RV_RM_DYN,                \
-        .dynamic_rm_nearest = RV_RM_RNE, .inexact_mask = RV_FFLAG_NX,                             \
-        .flags_offset = offsetof(RvCpu, fflags), .dynamic_rm_offset = offsetof(RvCpu, frm)};
-#define HOST_FP_PTR(name, host) (IR_HOST_FP_##host ? &host_fp_##name : NULL)
-#define DEFINE_RM(name, nargs, host)                                                              \
-    HOST_FP(name, host)                                                                           \
-    const RvFpHelper h_##name = {                                                                 \
-        {#name, HELPER_FN(name, nargs), nargs, IR_HELPER_HAS_RESULT, HOST_FP_PTR(name, host)},    \
-        {#name, HELPER_FN(name, nargs), nargs, IR_HELPER_HAS_RESULT | IR_HELPER_CAN_FAULT,        \
-         HOST_FP_PTR(name, host)},                                                                \
+/* The inline fast path's facts (ir.h, IrHostFp), one entry per operation:
+ * RNE is rm 0, and fflags and frm are 64-bit fields of RvCpu, of which
+ * the JIT reads the low byte and the low 32 bits. */
+#define X(up)                                                                                     \
+    [IR_HOST_FP_##up] = {.op = IR_HOST_FP_##up, .rm_nearest = RV_RM_RNE, .rm_dynamic = RV_RM_DYN, \
+                         .dynamic_rm_nearest = RV_RM_RNE, .inexact_mask = RV_FFLAG_NX,           \
+                         .flags_offset = offsetof(RvCpu, fflags),                                \
+                         .dynamic_rm_offset = offsetof(RvCpu, frm)},
+static const IrHostFp host_fp[IR_HOST_FP_COUNT] = {IR_HOST_FP_OPS(X)};
+#undef X
+/* helpers whose host column is NONE get none */
+#define HOST_FP_PTR(host) (IR_HOST_FP_##host ? &host_fp[IR_HOST_FP_##host] : NULL)
+#define DEFINE_RM(name, nargs, host)                                                                \
+    const RvFpHelper h_##name = {                                                                   \
+        {#name, HELPER_FN(name, nargs), nargs, IR_HELPER_HAS_RESULT, HOST_FP_PTR(host)},            \
+        {#name, HELPER_FN(name, nargs), nargs, IR_HELPER_HAS_RESULT | IR_HELPER_CAN_FAULT, HOST_FP_PTR(host)}, \
     };
 #define DEFINE_NORM(name, nargs, host) \
-    HOST_FP(name, host)                \
-    const IrHelper h_##name = {#name, HELPER_FN(name, nargs), nargs, IR_HELPER_HAS_RESULT, HOST_FP_PTR(name, host)};
+    const IrHelper h_##name = {#name, HELPER_FN(name, nargs), nargs, IR_HELPER_HAS_RESULT, HOST_FP_PTR(host)};
 #define X(name, nargs, kind, host) DEFINE_##kind(name, nargs, host)
 RV_FPU_HELPERS(X)
 #undef X

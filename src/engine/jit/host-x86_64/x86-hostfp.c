@@ -96,7 +96,7 @@ bool x86_lower_host_fp(X86Jit *j, const IrInsn *in)
 {
     const IrHelper *h = (const IrHelper *)(uintptr_t)in->c[0];
     const IrHostFp *f = h->host_fp;
-    if (!f || f->op == IR_HOST_FP_NONE || f->op > IR_HOST_FP_EQ || in->nout != 1)
+    if (!f || f->op == IR_HOST_FP_NONE || f->op >= IR_HOST_FP_COUNT || in->nout != 1)
         return false;
     X86FpStub s = {.helper = h, .guest_pc = j->insn_pc, .in_reg = {X86_NOREG, X86_NOREG}};
     if (ir_host_fp_is_compare(f->op))

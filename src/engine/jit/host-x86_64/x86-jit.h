@@ -148,6 +148,9 @@ X86Reg x86_use(X86Jit *j, IrTemp t, uint16_t avoid);
 X86Reg x86_def(X86Jit *j, IrTemp t, uint16_t avoid);
 /* Output t is in register r, which the caller emptied (fixed registers). */
 void x86_bind_output(X86Jit *j, IrTemp t, X86Reg r);
+/* Temp t is in a register and the current insn is its last reader (not a
+ * global or a constant), so its register may be taken over. */
+bool x86_dies_here(const X86Jit *j, IrTemp t);
 /* Output t takes over input register r of a temp that dies here, if so. */
 bool x86_def_reuse(X86Jit *j, IrTemp out, IrTemp in);
 /* Empties register r (storing its value if still needed later). */

@@ -80,12 +80,6 @@ static X86Reg def_from(X86Jit *j, IrTemp out, IrTemp a, uint16_t avoid)
     return r;
 }
 
-static bool dies_here(const X86Jit *j, IrTemp t)
-{
-    return j->ts[t].reg != X86_NOREG && t >= j->ir->nglobals && !x86_temp_is_const(j, t) &&
-           j->last_use[t] == j->cur;
-}
-
 /* out = a + c (or a - imm) into a third register as one lea, where a
  * two-operand add would first copy a: when out is neither input and
  * neither input's register can be taken over (it lives on). False when
@@ -109,7 +103,7 @@ static bool lower_add_lea(X86Jit *j, const IrInsn *in)
     } else if (!has_imm && x86_temp_is_const(j, c)) {
         return false;
     }
-    if (dies_here(j, a) || (!has_imm && dies_here(j, c)))
+    if (x86_dies_here(j, a) || (!has_imm && x86_dies_here(j, c)))
         return false;
     X86Reg ra = x86_use(j, a, 0);
     X86Reg rc = has_imm ? X86_NOREG : x86_use(j, c, 0);

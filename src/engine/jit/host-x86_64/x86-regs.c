@@ -177,6 +177,11 @@ void x86_bind_output(X86Jit *j, IrTemp t, X86Reg r)
     s->mem_valid = false;
 }
 
+bool x86_dies_here(const X86Jit *j, IrTemp t)
+{
+    return j->ts[t].reg != X86_NOREG && !is_global(j, t) && !x86_temp_is_const(j, t) && j->last_use[t] == j->cur;
+}
+
 bool x86_def_reuse(X86Jit *j, IrTemp out, IrTemp in)
 {
     X86TempState *si = &j->ts[in];
@@ -187,7 +192,7 @@ bool x86_def_reuse(X86Jit *j, IrTemp out, IrTemp in)
         si->mem_valid = false;
         return true;
     }
-    if (is_global(j, in) || x86_temp_is_const(j, in) || j->last_use[in] != j->cur)
+    if (!x86_dies_here(j, in))
         return false;
     X86Reg r = (X86Reg)si->reg;
     X86TempState *so = &j->ts[out];
