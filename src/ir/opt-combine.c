@@ -340,8 +340,20 @@ static bool combine_insn(CombineState *s, const IrInsn *insn)
     return true;
 }
 
+/* Both rewrites need a right shift by a constant: most blocks have none,
+ * and need neither the states nor the copy. */
+static bool has_constant_shr(const IrBlock *b)
+{
+    for (uint32_t i = 0; i < b->ninsns; i++)
+        if (b->insns[i].op == IR_OP_shr && ir_temp_is_const(b, b->insns[i].args[2]))
+            return true;
+    return false;
+}
+
 void ir_opt_combine(IrBlock *b)
 {
+    if (!has_constant_shr(b))
+        return;
     CombineState s = {b, b->ntemps, NULL, NULL, 0, 0};
     s.st = malloc((b->ntemps ? b->ntemps : 1) * sizeof(TempState));
     s.cap_out = b->ninsns + 16;
