@@ -4,7 +4,8 @@
  * other (tb_link from the loop), and tb_cache_remove() must point every
  * jump into the removed block back at its exit stub - proved by changing
  * the removed block's guest code and seeing the new code run, where a stale
- * chain would still run the old.
+ * chain would still run the old. That holds for a jmp exit and for a taken
+ * conditional branch patched with its slot (JitBlock.exit_jcc).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 
 #include <string.h>
 
+#include "engine/jit/jit.h"
 #include "polyvm/engine.h"
 #include "polyvm/riscv64.h"
 
@@ -29,6 +31,7 @@ static const uint32_t program[] = {
     0x00100073, /*     ebreak */
 };
 #define ADDI_A1_2 0x00258593u
+#define ADDI_A0_2 0x00250513u
 
 static int run_loop(RvCpu *cpu, uint64_t limit)
 {
@@ -88,6 +91,20 @@ static void test_chain_then_remove(void **state)
     assert_int_equal(b2->link_in, 0);
     assert_int_equal(run_loop(cpu, 10), CPU_EXCP_BREAKPOINT);
     assert_int_equal(cpu->x[10], 5);
+
+    /* b's taken blt reaches a by the branch itself (exit_jcc), patched and
+     * unpatched with the slot's jmp: once the retranslated a is removed and
+     * its code changed, the branch must not go on into the old a */
+    TranslatedBlock *a2 = tb_cache_lookup(tbs, LOOP_A, LOOP_A, 0);
+    assert_non_null(a2);
+    assert_ptr_equal(b2->link_to[0], a2);
+    assert_true(b2->jit->exit_jcc[0] != 0);
+    uint32_t addi_a0_2 = ADDI_A0_2;
+    memcpy(mem.base + LOOP_A, &addi_a0_2, 4);
+    tb_cache_remove(tbs, &cpu->common, a2);
+    assert_null(b2->link_to[0]);
+    assert_int_equal(run_loop(cpu, 10), CPU_EXCP_BREAKPOINT);
+    assert_int_equal(cpu->x[10], 10);
     rv_cpu_free(cpu);
     guest_mem_destroy(&mem);
 }
