@@ -118,13 +118,14 @@ typedef enum X86Unary {
     X86_UN_COUNT
 } X86Unary;
 
-/* SSE2 scalar double, xmm op= xmm: X(name, mnemonic, mandatory prefix,
- * opcode). Only the host-FPU fast path (x86-hostfp.c) uses them, on xmm0
- * and xmm1, which hold nothing between IR ops. */
+/* SSE2 scalar double, xmm op= xmm: X(name, mnemonic, mandatory prefix or
+ * 0, opcode). Only the host-FPU fast path (x86-hostfp.c) uses them; movaps
+ * copies a whole register, the shortest way to copy a scalar. */
 #define X86_SSE_OPS(X)                                                        \
     X(SQRTSD, "sqrtsd", 0xf2, 0x0f51) X(ADDSD, "addsd", 0xf2, 0x0f58)         \
     X(MULSD, "mulsd", 0xf2, 0x0f59) X(SUBSD, "subsd", 0xf2, 0x0f5c)           \
-    X(DIVSD, "divsd", 0xf2, 0x0f5e) X(UCOMISD, "ucomisd", 0x66, 0x0f2e)
+    X(DIVSD, "divsd", 0xf2, 0x0f5e) X(UCOMISD, "ucomisd", 0x66, 0x0f2e)       \
+    X(MOVAPS, "movaps", 0, 0x0f28)
 typedef enum X86SseOp {
 #define X(name, mn, pfx, opc) X86_SSE_##name,
     X86_SSE_OPS(X)

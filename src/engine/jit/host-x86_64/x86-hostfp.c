@@ -6,11 +6,14 @@
  *
  *     test byte [cpu + flags], inexact ; jz stub     guest NX not yet set
  *     cmp dword [cpu + dyn_rm], nearest ; jne stub   dynamic mode only
- *     movq xmm0, a ; movq xmm1, b ; addsd xmm0, xmm1
- *     movq t, xmm0 ; add t, t ; shr t, 53            the exponent
+ *     movaps xr, xa ; addsd xr, xb                   xa, xb: copies of a, b
+ *     movq t, xr ; add t, t ; shr t, 53              the exponent
  *     sub t32, 2 ; cmp t32, 0x7fc ; ja stub          not 2 <= e <= 0x7fe
- *     movq r, xmm0
+ *     movq r, xr
  *   cont:
+ * The operands' xmm copies (x86-xmm.c) come from earlier FP ops or one
+ * movq each; xr becomes the result's copy, and is an operand's own
+ * register when that operand dies here (no movaps).
  * A result whose magnitude is at least twice the smallest normal and
  * finite cannot be a NaN (so no invalid operation and no payload to
  * differ), an infinity (no overflow, no division by zero) or tiny (no
@@ -24,7 +27,7 @@
  * helper's result in r.
  * Reading MXCSR's flags instead (stmxcsr) would check less code but
  * waits for every FP op in flight on AMD cores, which costs more than it
- * saves. xmm0 and xmm1 hold nothing between IR ops.
+ * saves.
  */
 #include <stdlib.h>
 
@@ -57,8 +60,9 @@ static const X86Cond compare_cond[] = {
     [IR_HOST_FP_LT] = X86_CC_B, [IR_HOST_FP_LE] = X86_CC_BE, [IR_HOST_FP_EQ] = X86_CC_E,
 };
 
-/* The operands in host registers (locked), recorded in the stub. */
-static uint16_t use_operands(X86Jit *j, const IrInsn *in, unsigned nsrc, X86FpStub *s)
+/* The operands in host registers (locked), recorded in the stub, and
+ * their xmm copies in x[]. */
+static uint16_t use_operands(X86Jit *j, const IrInsn *in, unsigned nsrc, X86FpStub *s, unsigned *x)
 {
     uint16_t inputs = 0;
     for (unsigned k = 0; k < nsrc; k++) {
@@ -66,30 +70,61 @@ static uint16_t use_operands(X86Jit *j, const IrInsn *in, unsigned nsrc, X86FpSt
         s->in_reg[k] = (int8_t)r;
         inputs |= (uint16_t)(1u << r);
     }
+    uint16_t xmm_used = 0;
+    for (unsigned k = 0; k < nsrc; k++) {
+        x[k] = x86_xmm_use(j, in->args[in->nout + k], (X86Reg)s->in_reg[k], xmm_used);
+        xmm_used |= (uint16_t)(1u << x[k]);
+    }
     return inputs;
 }
 
 /* Compares: ucomisd sets PF only for an unordered pair, and an ordered
  * one raises nothing, so the flags give the answer:
- *     movq xmm0, a ; movq xmm1, b ; ucomisd xmm0, xmm1 ; jp stub
- *     setb/setbe/sete r8 ; movzx r32, r8 */
+ *     ucomisd xa, xb ; jp stub ; setb/setbe/sete r8 ; movzx r32, r8 */
 static bool lower_compare(X86Jit *j, const IrInsn *in, const IrHostFp *f, X86FpStub *s)
 {
     if (in->nin != 2)
         return false;
-    uint16_t inputs = use_operands(j, in, 2, s);
+    unsigned x[2];
+    uint16_t inputs = use_operands(j, in, 2, s, x);
     s->dirty = x86_note_dirty_globals(j);   /* as in x86_lower_host_fp */
     X86Reg out = x86_def(j, in->args[0], 0);
     s->out_reg = (int8_t)out;
-    x86_movq_to_xmm(&j->b, 0, (X86Reg)s->in_reg[0]);
-    x86_movq_to_xmm(&j->b, 1, (X86Reg)s->in_reg[1]);
-    x86_sse_rr(&j->b, X86_SSE_UCOMISD, 0, 1);
+    x86_sse_rr(&j->b, X86_SSE_UCOMISD, x[0], x[1]);
     s->jcc[0] = x86_jcc_rel32(&j->b, X86_CC_P);
     x86_setcc(&j->b, compare_cond[f->op], out);
     x86_rr(&j->b, X86_OP_MOVZX8, false, out, out);
     s->cont = j->b.p;
     s->save = x86_live_clobbered(j, inputs) & (uint16_t)~(1u << out);
+    x86_xmm_snapshot(j, &s->xmm);
     return add_stub(j, s);
+}
+
+/* The register the result is computed in: an operand's own when that
+ * operand dies here (either one if the operation commutes), else a free
+ * one that gets a copy of the first operand. */
+static unsigned result_xmm(X86Jit *j, const IrInsn *in, const IrHostFp *f, unsigned nsrc, unsigned *x)
+{
+    IrTemp a = in->args[in->nout];
+    if (nsrc == 1)
+        return x86_xmm_alloc(j, (uint16_t)(1u << x[0]));
+    IrTemp b = in->args[in->nout + 1];
+    if (x86_dies_here(j, a) && a != b) {
+        x86_xmm_forget(j, a);
+        return x[0];
+    }
+    bool commutes = f->op == IR_HOST_FP_ADD || f->op == IR_HOST_FP_MUL;
+    if (commutes && x86_dies_here(j, b) && a != b) {
+        x86_xmm_forget(j, b);
+        unsigned t = x[0];
+        x[0] = x[1];
+        x[1] = t;
+        return x[0];
+    }
+    unsigned r = x86_xmm_alloc(j, (uint16_t)(1u << x[0] | 1u << x[1]));
+    x86_sse_rr(&j->b, X86_SSE_MOVAPS, r, x[0]);
+    x[0] = r;
+    return r;
 }
 
 bool x86_lower_host_fp(X86Jit *j, const IrInsn *in)
@@ -113,7 +148,8 @@ bool x86_lower_host_fp(X86Jit *j, const IrInsn *in)
     s.has_rm = true;
     s.rm = rm;
 
-    uint16_t inputs = use_operands(j, in, nsrc, &s);
+    unsigned x[2];
+    uint16_t inputs = use_operands(j, in, nsrc, &s, x);
     /* taken before the dirty globals are noted: taking one may move a value */
     X86Reg t = x86_alloc_reg(j, 0);
     j->locked |= (uint16_t)(1u << t);
@@ -133,22 +169,19 @@ bool x86_lower_host_fp(X86Jit *j, const IrInsn *in)
         x86_alu_mi(&j->b, X86_ALUI_CMP, false, x86_cpu_mem(f->dynamic_rm_offset), f->dynamic_rm_nearest);
         s.jcc[nj++] = x86_jcc_rel32(&j->b, X86_CC_NE);
     }
-    x86_movq_to_xmm(&j->b, 0, (X86Reg)s.in_reg[0]);
-    if (nsrc == 2) {
-        x86_movq_to_xmm(&j->b, 1, (X86Reg)s.in_reg[1]);
-        x86_sse_rr(&j->b, sse_of[f->op], 0, 1);
-    } else {
-        x86_sse_rr(&j->b, sse_of[f->op], 0, 0);
-    }
-    x86_movq_from_xmm(&j->b, t, 0);
+    unsigned xr = result_xmm(j, in, f, nsrc, x);
+    x86_sse_rr(&j->b, sse_of[f->op], xr, nsrc == 2 ? x[1] : x[0]);
+    x86_movq_from_xmm(&j->b, t, xr);
     x86_rr(&j->b, X86_OP_ADD, true, t, t);
     x86_shift_ri(&j->b, X86_SH_SHR, true, t, 53);
     x86_alu_ri(&j->b, X86_ALUI_SUB, false, t, EXP_LOW);
     x86_alu_ri(&j->b, X86_ALUI_CMP, false, t, EXP_SPAN);
     s.jcc[nj++] = x86_jcc_rel32(&j->b, X86_CC_A);
-    x86_movq_from_xmm(&j->b, out, 0);
+    x86_movq_from_xmm(&j->b, out, xr);
+    x86_xmm_bind(j, in->args[0], xr);
     s.cont = j->b.p;
     s.save = x86_live_clobbered(j, inputs) & (uint16_t)~(1u << out);
+    x86_xmm_snapshot(j, &s.xmm);   /* the stub rebuilds xr from out */
     return add_stub(j, &s);
 }
 
@@ -158,7 +191,8 @@ static void emit_stub(X86Jit *j, const X86FpStub *s)
         if (s->jcc[k])
             x86_patch_rel32(&j->b, s->jcc[k], jit_buf_exec_addr(&j->b, j->b.p));
     unsigned pushed = x86_stub_begin(j, NULL, s->dirty, s->save);
-    /* through xmm2/xmm3: a parallel move whatever registers hold the operands */
+    /* through xmm2/xmm3 (x86_stub_end rebuilds the copies): a parallel
+     * move whatever registers hold the operands */
     x86_movq_to_xmm(&j->b, 2, (X86Reg)s->in_reg[0]);
     bool two = s->in_reg[1] != X86_NOREG;
     if (two)
@@ -173,7 +207,7 @@ static void emit_stub(X86Jit *j, const X86FpStub *s)
     x86_rm(&j->b, X86_OP_LEA, true, X86_RDI, x86_mem(X86_CPU_REG, -X86_CPU_BIAS));
     x86_call_abs(&j->b, (uintptr_t)s->helper->fn, X86_RAX);
     x86_rr(&j->b, X86_OP_MOV, true, (X86Reg)s->out_reg, X86_RAX);
-    x86_stub_end(j, s->save, pushed, s->cont);
+    x86_stub_end(j, s->save, pushed, &s->xmm, s->cont);
 }
 
 void x86_emit_fp_stubs(X86Jit *j)

@@ -309,9 +309,10 @@ JitResult jit_compile(JitState *js, const IrBlock *ir, TranslatedBlock *tb, bool
     for (IrTemp t = 0; t < ir->ntemps; t++) {
         j.ts[t].reg = X86_NOREG;
         j.ts[t].mem_valid = ir->temps[t].kind != IR_TEMP_NORMAL;
+        j.ts[t].xmm = -1;
     }
     for (unsigned r = 0; r < 16; r++)
-        j.reg_temp[r] = -1;
+        j.reg_temp[r] = j.xmm_temp[r] = -1;
     compute_liveness(&j);
     if (loops_on_itself(&j) && !choose_pins(&j))
         goto out;

@@ -39,7 +39,14 @@ static inline X86Mem x86_cpu_mem(size_t offset) { return x86_mem(X86_CPU_REG, (i
 typedef struct X86TempState {
     int8_t reg;          /* host register holding the value, or X86_NOREG */
     bool mem_valid;      /* the home slot holds the value (constants: always) */
+    int8_t xmm;          /* xmm register holding a copy (x86-xmm.c), or -1 */
 } X86TempState;
+
+/* the xmm copies when a stub was recorded: the host register each xmm
+ * register is rebuilt from, or X86_NOREG (x86-xmm.c) */
+typedef struct X86XmmSnap {
+    int8_t src[16];
+} X86XmmSnap;
 
 /* the dirty guest registers at one access: X86Jit.dirty[first, first+count) */
 typedef struct X86DirtyRange {
@@ -70,6 +77,7 @@ typedef struct X86TlbStub {
     int32_t imm;
     uint16_t save;       /* call-clobbered registers to preserve */
     X86DirtyRange dirty; /* stored before the call, so faults are precise */
+    X86XmmSnap xmm;      /* xmm copies to rebuild before coming back */
 } X86TlbStub;
 
 /* the helper call behind one inlined host-FPU operation (x86-hostfp.c) */
@@ -84,6 +92,7 @@ typedef struct X86FpStub {
     int8_t out_reg;
     uint16_t save;       /* call-clobbered registers to preserve */
     X86DirtyRange dirty; /* stored before the call, so faults are precise */
+    X86XmmSnap xmm;      /* xmm copies to rebuild (the result's included) */
 } X86FpStub;
 
 typedef struct X86LabelRef {
@@ -101,6 +110,8 @@ typedef struct X86Jit {
     X86TempState *ts;            /* per IR temp */
     uint32_t *last_use;          /* per IR temp: index of the last insn reading it */
     int16_t reg_temp[16];        /* IR temp in each host register, or -1 */
+    int16_t xmm_temp[16];        /* IR temp each xmm register has a copy of, or -1 */
+    uint32_t xmm_stamp[16];      /* insn index of each copy's last use */
     uint16_t locked;             /* registers the current insn relies on */
     uint32_t cur;                /* index of the insn being lowered */
     uint64_t insn_pc;            /* guest PC of the current guest instruction */
@@ -215,8 +226,22 @@ uint16_t x86_live_clobbered(const X86Jit *j, uint16_t extra);
 /* Points jcc (if any) here, stores the dirty globals, saves `save` and aligns rsp;
  * returns what x86_stub_end needs. */
 unsigned x86_stub_begin(X86Jit *j, uint8_t *jcc, X86DirtyRange dirty, uint16_t save);
-/* Restores what x86_stub_begin saved and jumps back to cont. */
-void x86_stub_end(X86Jit *j, uint16_t save, unsigned pushed, uint8_t *cont);
+/* Restores what x86_stub_begin saved, rebuilds the xmm copies and jumps
+ * back to cont. */
+void x86_stub_end(X86Jit *j, uint16_t save, unsigned pushed, const X86XmmSnap *xmm, uint8_t *cont);
+
+/* ---- xmm copies of FP values (x86-xmm.c) ---- */
+/* Drops temp t's copy / every copy (C calls, labels). */
+void x86_xmm_forget(X86Jit *j, IrTemp t);
+void x86_xmm_clear(X86Jit *j);
+/* An xmm register outside `avoid`, dropping the oldest copy if needed. */
+unsigned x86_xmm_alloc(X86Jit *j, uint16_t avoid);
+/* xmm register x now holds a copy of t. */
+void x86_xmm_bind(X86Jit *j, IrTemp t, unsigned x);
+/* An xmm register with a copy of t, whose value is in host register r. */
+unsigned x86_xmm_use(X86Jit *j, IrTemp t, X86Reg r, uint16_t avoid);
+void x86_xmm_snapshot(const X86Jit *j, X86XmmSnap *snap);
+void x86_xmm_reload(X86Jit *j, const X86XmmSnap *snap);
 
 /* ---- the host-FPU fast path (x86-hostfp.c) ---- */
 /* Inlines a helper call that describes an IrHostFp operation; false (and

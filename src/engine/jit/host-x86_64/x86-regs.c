@@ -72,8 +72,10 @@ static void store_home(X86Jit *j, IrTemp t)
 static void drop_reg(X86Jit *j, X86Reg r)
 {
     int t = j->reg_temp[r];
-    if (t >= 0)
+    if (t >= 0) {
         j->ts[t].reg = X86_NOREG;
+        x86_xmm_forget(j, (IrTemp)t);   /* a copy lives only beside its register */
+    }
     j->reg_temp[r] = -1;
     j->locked &= (uint16_t)~(1u << r);
 }
@@ -165,6 +167,7 @@ X86Reg x86_def(X86Jit *j, IrTemp t, uint16_t avoid)
     }
     bind(j, t, r);
     s->mem_valid = false;
+    x86_xmm_forget(j, t);
     return r;
 }
 
@@ -175,6 +178,7 @@ void x86_bind_output(X86Jit *j, IrTemp t, X86Reg r)
         j->reg_temp[s->reg] = -1;
     bind(j, t, r);
     s->mem_valid = false;
+    x86_xmm_forget(j, t);
 }
 
 bool x86_dies_here(const X86Jit *j, IrTemp t)
@@ -190,6 +194,7 @@ bool x86_def_reuse(X86Jit *j, IrTemp out, IrTemp in)
     if (in == out) {
         j->locked |= (uint16_t)(1u << si->reg);
         si->mem_valid = false;
+        x86_xmm_forget(j, in);
         return true;
     }
     if (!x86_dies_here(j, in))
@@ -199,8 +204,10 @@ bool x86_def_reuse(X86Jit *j, IrTemp out, IrTemp in)
     if (so->reg != X86_NOREG)
         drop_reg(j, (X86Reg)so->reg);
     si->reg = X86_NOREG;
+    x86_xmm_forget(j, in);
     bind(j, out, r);
     so->mem_valid = false;
+    x86_xmm_forget(j, out);
     return true;
 }
 
@@ -212,6 +219,7 @@ void x86_sync_globals(X86Jit *j)
 
 void x86_prepare_call(X86Jit *j, bool callee_reads_globals, bool callee_writes_globals)
 {
+    x86_xmm_clear(j);   /* the callee may clobber every xmm register */
     if (callee_reads_globals || callee_writes_globals)
         x86_sync_globals(j);
     for (X86Reg r = X86_RAX; r <= X86_R15; r++) {
@@ -282,7 +290,7 @@ void x86_release_dead(X86Jit *j)
 void x86_forget_regs(X86Jit *j)
 {
     for (X86Reg r = X86_RAX; r <= X86_R15; r++)
-        drop_reg(j, r);
+        drop_reg(j, r);   /* and with them every xmm copy */
     j->locked = 0;
     if (!j->pin_mask)
         return;

@@ -83,6 +83,7 @@ void x86_lower_tlb_load(X86Jit *j, IrTemp out, IrTemp addr, IrMemOp mo, IrType t
     x86_emit_guest_load(j, r, x86_mem_idx(c, a, 0), mo, type);
     s.cont = j->b.p;
     s.save = x86_live_clobbered(j, (uint16_t)(1u << a)) & (uint16_t)~(1u << r);
+    x86_xmm_snapshot(j, &s.xmm);
     add_stub(j, &s);
 }
 
@@ -101,6 +102,7 @@ void x86_lower_tlb_store(X86Jit *j, IrTemp val, IrTemp addr, IrMemOp mo)
     x86_emit_guest_store(j, x86_mem_idx(c, a, 0), size, v, imm);
     s.cont = j->b.p;
     s.save = x86_live_clobbered(j, (uint16_t)(1u << a | (v != X86_NOREG ? 1u << v : 0)));
+    x86_xmm_snapshot(j, &s.xmm);
     add_stub(j, &s);
 }
 
@@ -149,7 +151,7 @@ static void emit_stub(X86Jit *j, const X86TlbStub *s)
         x86_call_abs(&j->b, (uintptr_t)cpu_ld, X86_RAX);
         x86_rr(&j->b, X86_OP_MOV, s->type == IR_I64, (X86Reg)s->value_reg, X86_RAX);
     }
-    x86_stub_end(j, s->save, pushed, s->cont);
+    x86_stub_end(j, s->save, pushed, &s->xmm, s->cont);
 }
 
 void x86_emit_tlb_stubs(X86Jit *j)

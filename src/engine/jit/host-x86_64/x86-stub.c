@@ -3,7 +3,8 @@
  * middle of a block and comes back: the soft-TLB miss (x86-softmmu.c) and
  * the host-FPU fallback (x86-hostfp.c). The stub is emitted after the
  * block's body; the allocator's state is the same on both paths because
- * the stub preserves every register it does not define.
+ * the stub preserves every register it does not define and rebuilds the
+ * xmm copies (x86-xmm.c) from them.
  */
 #include "engine/jit/host-x86_64/x86-jit.h"
 
@@ -35,13 +36,14 @@ unsigned x86_stub_begin(X86Jit *j, uint8_t *jcc, X86DirtyRange dirty, uint16_t s
     return pushed;
 }
 
-void x86_stub_end(X86Jit *j, uint16_t save, unsigned pushed, uint8_t *cont)
+void x86_stub_end(X86Jit *j, uint16_t save, unsigned pushed, const X86XmmSnap *xmm, uint8_t *cont)
 {
     if (pushed & 1)
         x86_alu_ri(&j->b, X86_ALUI_ADD, true, X86_RSP, 8);
     for (int r = 15; r >= 0; r--)
         if (save & (1u << r))
             x86_pop(&j->b, (X86Reg)r);
+    x86_xmm_reload(j, xmm);   /* the call clobbered them; the registers are back */
     uint8_t *back = x86_jmp_rel32(&j->b);
     x86_patch_rel32(&j->b, back, jit_buf_exec_addr(&j->b, cont));
 }
