@@ -31,6 +31,13 @@ enum { GUEST_PAGE_MAPPED = 8 };
  * growing it in place by mapping fresh anonymous pages would be wrong. */
 enum { GUEST_PAGE_FILE = 16 };
 
+/* Never mapped, below and above the range: translated code checks an
+ * access's base register against the size and adds a displacement of up
+ * to a few KiB, and checks only the start of an access, so an access
+ * that ends up just outside the range faults here and touches nothing
+ * else of the host's. */
+#define GUEST_MEM_GUARD_SIZE (64u << 10)
+
 typedef struct GuestMem {
     uint8_t *base;        /* host address of guest address 0 */
     uint64_t size;        /* guest addresses [0, size) are reserved */

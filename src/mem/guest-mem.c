@@ -12,26 +12,22 @@
 
 #include "polyvm/mem.h"
 
-/* Never mapped: translated code checks only the start of an access against
- * the size, so an access straddling the end must fault here, not touch
- * whatever the host has next. */
-#define GUARD_SIZE (64u << 10)
-
 int guest_mem_init(GuestMem *m, uint64_t size)
 {
     memset(m, 0, sizeof(*m));
     size = (size + GUEST_PAGE_SIZE - 1) & ~(GUEST_PAGE_SIZE - 1);
     if (size == 0)
         return -EINVAL;
-    void *p = mmap(NULL, size + GUARD_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    uint8_t *p = mmap(NULL, size + 2 * GUEST_MEM_GUARD_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                      -1, 0);
     if (p == MAP_FAILED)
         return -errno;
     m->page_prot = calloc(size >> GUEST_PAGE_BITS, 1);
     if (!m->page_prot) {
-        munmap(p, size + GUARD_SIZE);
+        munmap(p, size + 2 * GUEST_MEM_GUARD_SIZE);
         return -ENOMEM;
     }
-    m->base = p;
+    m->base = p + GUEST_MEM_GUARD_SIZE;
     m->size = size;
     return 0;
 }
@@ -39,7 +35,7 @@ int guest_mem_init(GuestMem *m, uint64_t size)
 void guest_mem_destroy(GuestMem *m)
 {
     if (m->base)
-        munmap(m->base, m->size + GUARD_SIZE);
+        munmap(m->base - GUEST_MEM_GUARD_SIZE, m->size + 2 * GUEST_MEM_GUARD_SIZE);
     free(m->page_prot);
     memset(m, 0, sizeof(*m));
 }

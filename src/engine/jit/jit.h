@@ -39,9 +39,10 @@ typedef struct JitDirtyGlobal {
 typedef struct JitFaultSite {
     uint32_t host_offset;      /* of the faulting instruction from the block entry */
     uint8_t is_store;
-    uint8_t addr_reg;          /* host register holding the guest address */
+    uint8_t addr_reg;          /* host register holding the guest address ... */
     uint16_t ndirty;           /* JitBlock.dirty[dirty_first ..] to write back */
     uint32_t dirty_first;
+    int32_t disp;              /* ... less this displacement */
     uint64_t guest_pc;
 } JitFaultSite;
 

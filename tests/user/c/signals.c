@@ -5,6 +5,8 @@
  *  - SA_SIGINFO: si_code SI_USER / SI_TKILL / SI_QUEUE, si_value, si_pid;
  *  - SIGSEGV (unmapped: SEGV_MAPERR, read-only: SEGV_ACCERR) and SIGILL
  *    (ILL_ILLOPC) with exact si_addr, recovered with siglongjmp;
+ *  - loads and stores as base + offset across the ends of the address
+ *    range and wrapping round zero: the whole address decides;
  *  - sigaltstack and SA_ONSTACK; sa_mask and the handled signal blocked
  *    inside the handler; SA_RESETHAND; SA_NODEFER;
  *  - sigprocmask: a blocked signal stays pending, runs on unblock;
@@ -232,6 +234,85 @@ static void test_faults(void)
     signal(SIGSEGV, SIG_DFL);
     signal(SIGBUS, SIG_DFL);
     signal(SIGILL, SIG_DFL);
+}
+
+/* --- addresses as base register + offset, at the edges ------------------ */
+
+/* Loads and stores through base + a fixed offset, the forms a JIT may
+ * check by the base alone: each must behave as the whole address says. */
+__attribute__((noinline)) static long load_minus16(uintptr_t base)
+{
+    long v;
+    __asm__ volatile("ld %0, -16(%1)" : "=r"(v) : "r"(base) : "memory");
+    return v;
+}
+
+__attribute__((noinline)) static void store_minus16(uintptr_t base, long v)
+{
+    __asm__ volatile("sd %0, -16(%1)" ::"r"(v), "r"(base) : "memory");
+}
+
+__attribute__((noinline)) static long load_plus16(uintptr_t base)
+{
+    long v;
+    __asm__ volatile("ld %0, 16(%1)" : "=r"(v) : "r"(base) : "memory");
+    return v;
+}
+
+/* two loads from one base: the second 16 bytes further on */
+__attribute__((noinline)) static long load_0_and_16(uintptr_t base)
+{
+    long a, b;
+    __asm__ volatile("ld %0, 0(%2)\n\tld %1, 16(%2)" : "=&r"(a), "=&r"(b) : "r"(base) : "memory");
+    return a + b;
+}
+
+static void expect_segv(const char *what, uintptr_t addr)
+{
+    CHECK(last_sig == SIGSEGV, "%s: signal %d", what, (int)last_sig);
+    CHECK(last_info.si_addr == (void *)addr, "%s: si_addr %p, want %p", what, last_info.si_addr, (void *)addr);
+}
+
+static void test_address_edges(void)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    install(SIGSEGV, fault_handler, 0, NULL);
+    /* the page just below 4 GiB: a base past it plus a negative offset is
+     * back inside it */
+    uintptr_t top = 0x100000000ul;
+    char *p = mmap((void *)(top - (uintptr_t)page), (size_t)page, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    CHECK(p == (char *)(top - (uintptr_t)page), "mmap of the page below 4 GiB: %p", (void *)p);
+    if (p != MAP_FAILED) {
+        *(volatile long *)(top - 8) = 0x1234567;
+        CHECK(load_minus16(top + 8) == 0x1234567, "load at (4 GiB + 8) - 16");
+        store_minus16(top + 8, 0x7654321);
+        CHECK(*(volatile long *)(top - 8) == 0x7654321, "store at (4 GiB + 8) - 16");
+        if (sigsetjmp(recover, 1) == 0) {
+            (void)load_0_and_16(top - 8);
+            CHECK(0, "load at (4 GiB - 8) + 16 did not fault");
+        }
+        expect_segv("load at (4 GiB - 8) + 16", top + 8);
+        munmap(p, (size_t)page);
+    }
+    if (sigsetjmp(recover, 1) == 0) {
+        (void)load_plus16(top);
+        CHECK(0, "load at 4 GiB + 16 did not fault");
+    }
+    expect_segv("load at 4 GiB + 16", top + 16);
+    /* a small base and a negative offset: the address wraps to the top */
+    if (sigsetjmp(recover, 1) == 0) {
+        (void)load_minus16(8);
+        CHECK(0, "load at 8 - 16 did not fault");
+    }
+    expect_segv("load at 8 - 16", (uintptr_t)-8);
+    /* and a base at the top plus an offset wraps to page 0 */
+    if (sigsetjmp(recover, 1) == 0) {
+        (void)load_plus16((uintptr_t)-8);
+        CHECK(0, "load at -8 + 16 did not fault");
+    }
+    expect_segv("load at -8 + 16", 8);
+    signal(SIGSEGV, SIG_DFL);
 }
 
 /* --- alternate stack, masks inside handlers ----------------------------- */
@@ -590,6 +671,7 @@ int main(void)
     test_registers();
     test_siginfo();
     test_faults();
+    test_address_edges();
     test_altstack_and_masks();
     test_pending();
     test_interrupted_read();

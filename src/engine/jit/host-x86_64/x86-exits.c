@@ -161,27 +161,16 @@ void x86_emit_raise(X86Jit *j, uint32_t excp, uint64_t aux)
 /* Entered from translated code (address check failed) or from the host
  * fault handler (the host refused the access): the guest state is already
  * in the CPU, as before any access. */
-static _Noreturn void jit_raise_access_fault(CpuCommon *cpu, uint64_t addr, uint64_t pc, uint64_t is_store)
+_Noreturn void jit_raise_access_fault(CpuCommon *cpu, uint64_t addr, uint64_t pc, uint64_t is_store)
 {
     cpu->insn_pc = pc;
     cpu_raise(cpu, is_store ? CPU_EXCP_STORE_FAULT : CPU_EXCP_LOAD_FAULT, addr);
 }
 
-void x86_emit_fault_stubs(X86Jit *j)
+void x86_emit_entry_stub(X86Jit *j)
 {
     x86_patch_rel32(&j->b, j->entry_jcc, jit_buf_exec_addr(&j->b, j->b.p));
     leave_with_pc(j, j->tb->pc, JIT_EXIT_NOCHAIN);
-    for (uint32_t i = 0; i < j->nstubs; i++) {
-        const X86FaultStub *s = &j->stubs[i];
-        x86_patch_rel32(&j->b, s->jcc, jit_buf_exec_addr(&j->b, j->b.p));
-        for (uint32_t k = s->dirty.first; k < s->dirty.first + s->dirty.count; k++)
-            x86_store(&j->b, 8, x86_cpu_mem(j->dirty[k].offset), (X86Reg)j->dirty[k].host_reg);
-        x86_rr(&j->b, X86_OP_MOV, true, X86_RSI, (X86Reg)s->addr_reg);
-        x86_mov_ri(&j->b, true, X86_RDX, s->guest_pc);
-        x86_mov_ri(&j->b, false, X86_RCX, s->is_store);
-        x86_rm(&j->b, X86_OP_LEA, true, X86_RDI, x86_mem(X86_CPU_REG, -X86_CPU_BIAS));
-        x86_call_abs(&j->b, (uintptr_t)jit_raise_access_fault, X86_RAX);
-    }
 }
 
 /* ---- chaining ---- */
@@ -252,7 +241,7 @@ bool jit_host_fault(CpuCommon *cpu, int sig, const siginfo_t *si, void *ucontext
         /* Resume in jit_raise_access_fault as if translated code had
          * called it: arguments in registers, rsp as after a call (the
          * slot below rsp is in the red zone the kernel leaves alone). */
-        greg_t guest_addr = gregs[greg_index[f->addr_reg]];   /* before rdi/rsi change */
+        greg_t guest_addr = gregs[greg_index[f->addr_reg]] + f->disp;   /* before rdi/rsi change */
         gregs[REG_RDI] = (greg_t)(uintptr_t)cpu;
         gregs[REG_RSI] = guest_addr;
         gregs[REG_RDX] = (greg_t)f->guest_pc;

@@ -43,15 +43,8 @@ static const X86SseOp sse_of[] = {   /* arithmetic */
 
 static bool add_stub(X86Jit *j, const X86FpStub *s)
 {
-    if (j->nfp_stubs == j->cap_fp_stubs) {
-        j->cap_fp_stubs = j->cap_fp_stubs ? 2 * j->cap_fp_stubs : 16;
-        X86FpStub *n = realloc(j->fp_stubs, j->cap_fp_stubs * sizeof(*n));
-        if (!n) {
-            j->failed = true;
-            return false;
-        }
-        j->fp_stubs = n;
-    }
+    if (!X86_ROOM(j, j->fp_stubs, j->nfp_stubs, j->cap_fp_stubs))
+        return false;
     j->fp_stubs[j->nfp_stubs++] = *s;
     return true;
 }

@@ -164,18 +164,25 @@ static void emit_loop_head(X86Jit *j)
     x86_patch_rel32(&j->b, jne, jit_buf_exec_addr(&j->b, leave));
 }
 
+bool x86_grow_array(X86Jit *j, void *items, uint32_t *cap, size_t elem_size)
+{
+    void *old, *grown;
+    memcpy(&old, items, sizeof(old));   /* items is the address of some T * */
+    uint32_t n = *cap ? 2 * *cap : 16;
+    grown = realloc(old, n * elem_size);
+    if (!grown) {
+        j->failed = true;
+        return false;
+    }
+    memcpy(items, &grown, sizeof(grown));
+    *cap = n;
+    return true;
+}
+
 static void add_label_ref(X86Jit *j, uint8_t *rel32, uint32_t label)
 {
-    if (j->nlabel_refs == j->cap_label_refs) {
-        j->cap_label_refs = j->cap_label_refs ? 2 * j->cap_label_refs : 8;
-        X86LabelRef *n = realloc(j->label_refs, j->cap_label_refs * sizeof(*n));
-        if (!n) {
-            j->failed = true;
-            return;
-        }
-        j->label_refs = n;
-    }
-    j->label_refs[j->nlabel_refs++] = (X86LabelRef){rel32, label};
+    if (X86_ROOM(j, j->label_refs, j->nlabel_refs, j->cap_label_refs))
+        j->label_refs[j->nlabel_refs++] = (X86LabelRef){rel32, label};
 }
 
 /* Lowers one insn; false when the block cannot be compiled. */
@@ -310,9 +317,11 @@ JitResult jit_compile(JitState *js, const IrBlock *ir, TranslatedBlock *tb, bool
         j.ts[t].reg = X86_NOREG;
         j.ts[t].mem_valid = ir->temps[t].kind != IR_TEMP_NORMAL;
         j.ts[t].xmm = -1;
+        j.ts[t].in_range = false;
     }
     for (unsigned r = 0; r < 16; r++)
         j.reg_temp[r] = j.xmm_temp[r] = -1;
+    j.fold.at = UINT32_MAX;
     compute_liveness(&j);
     if (loops_on_itself(&j) && !choose_pins(&j))
         goto out;
@@ -332,6 +341,7 @@ JitResult jit_compile(JitState *js, const IrBlock *ir, TranslatedBlock *tb, bool
     /* a block must end in an exit; one that falls off the end is not ours */
     if (j.failed || !j.unreachable)
         goto out;
+    x86_emit_entry_stub(&j);
     x86_emit_fault_stubs(&j);
     x86_emit_tlb_stubs(&j);
     x86_emit_fp_stubs(&j);

@@ -39,6 +39,7 @@ static inline X86Mem x86_cpu_mem(size_t offset) { return x86_mem(X86_CPU_REG, (i
 typedef struct X86TempState {
     int8_t reg;          /* host register holding the value, or X86_NOREG */
     bool mem_valid;      /* the home slot holds the value (constants: always) */
+    bool in_range;       /* user mode: checked below the guest size (x86-guest-access.c) */
     int8_t xmm;          /* xmm register holding a copy (x86-xmm.c), or -1 */
 } X86TempState;
 
@@ -47,6 +48,17 @@ typedef struct X86TempState {
 typedef struct X86XmmSnap {
     int8_t src[16];
 } X86XmmSnap;
+
+/* add(base, disp) that emitted nothing: the access at insn `at` takes
+ * base + disp as its address temp's value */
+typedef struct X86FoldedAddress {
+    uint32_t at;
+    IrTemp temp, base;
+    int32_t disp;
+} X86FoldedAddress;
+
+/* the largest displacement an access folds (x86-guest-access.c) */
+#define X86_FOLD_DISP_MAX 4095
 
 /* the dirty guest registers at one access: X86Jit.dirty[first, first+count) */
 typedef struct X86DirtyRange {
@@ -57,8 +69,10 @@ typedef struct X86DirtyRange {
 /* an out-of-line guest-address check failure, emitted after the body */
 typedef struct X86FaultStub {
     uint8_t *jcc;        /* rel32 of the branch to the stub */
+    uint8_t *cont;       /* writable address of the access, if in range after all */
     uint64_t guest_pc;
-    int8_t addr_reg;
+    int8_t addr_reg;     /* the base; the address is base + disp */
+    int32_t disp;
     bool is_store;
     X86DirtyRange dirty; /* the stub stores them before raising the fault */
 } X86FaultStub;
@@ -131,6 +145,7 @@ typedef struct X86Jit {
     JitDirtyGlobal *dirty;
     uint32_t ndirty, cap_dirty;
     uint8_t *entry_jcc;          /* the leave_code check's branch */
+    X86FoldedAddress fold;       /* an add the next access folds (x86-guest-access.c) */
     /* A block that jumps back to its own start runs that loop inside its
      * code: the guest registers it uses most stay pinned in host registers
      * from loop_head on, stored only where something outside may look. */
@@ -144,6 +159,11 @@ typedef struct X86Jit {
     uint8_t *exit_jcc[2];        /* rel32 of a branch patched with the slot */
     bool failed;                 /* out of memory or unsupported IR */
 } X86Jit;
+
+/* Room for one more element at items[n] of an array that doubles as it
+ * grows; false (and j->failed set) when out of memory. */
+#define X86_ROOM(j, items, n, cap) ((n) < (cap) || x86_grow_array((j), &(items), &(cap), sizeof(*(items))))
+bool x86_grow_array(X86Jit *j, void *items, uint32_t *cap, size_t elem_size);
 
 /* ---- values (x86-regs.c) ---- */
 X86Mem x86_home(const X86Jit *j, IrTemp t);
@@ -211,6 +231,21 @@ void x86_emit_goto_tb(X86Jit *j, unsigned slot, uint64_t target);
 void x86_emit_loop_back(X86Jit *j);
 void x86_emit_exit_indirect(X86Jit *j, IrTemp target);
 void x86_emit_raise(X86Jit *j, uint32_t excp, uint64_t aux);
+/* the leave_code check's target: leave with the block's PC */
+void x86_emit_entry_stub(X86Jit *j);
+/* Raises the access fault at addr of the guest insn at pc; the guest
+ * registers are already in the CPU. */
+_Noreturn void jit_raise_access_fault(CpuCommon *cpu, uint64_t addr, uint64_t pc, uint64_t is_store);
+
+/* ---- user-mode memory access (x86-guest-access.c) ---- */
+/* Whether an access with this memop is inlined (else cpu_ld/cpu_st). */
+bool x86_inline_access(IrMemOp mo);
+/* Lowering an add: true (and nothing emitted) if the next op, an inline
+ * user-mode access, folds it as base + displacement. */
+bool x86_fold_address(X86Jit *j, const IrInsn *in);
+void x86_lower_user_load(X86Jit *j, IrTemp out, IrTemp addr, IrMemOp mo, IrType type);
+void x86_lower_user_store(X86Jit *j, IrTemp val, IrTemp addr, IrMemOp mo);
+/* the range checks' stubs: raise the fault, or go back if in range */
 void x86_emit_fault_stubs(X86Jit *j);
 
 /* ---- system-mode memory access (x86-softmmu.c) ---- */

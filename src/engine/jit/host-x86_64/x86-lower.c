@@ -325,7 +325,7 @@ static void lower_helper(X86Jit *j, const IrInsn *in)
 /* Plain little-endian accesses are inlined (guest_base + address in user
  * mode, the soft-TLB probe of x86-softmmu.c in system mode); the rest call
  * the accessors. */
-static bool inline_access(IrMemOp mo) { return !(mo & (IR_MO_BE | IR_MO_ALIGN)); }
+bool x86_inline_access(IrMemOp mo) { return !(mo & (IR_MO_BE | IR_MO_ALIGN)); }
 
 /* Notes which guest registers are dirty in host registers right now: a
  * fault at the coming access writes them back (jit_host_fault or the
@@ -337,57 +337,12 @@ X86DirtyRange x86_note_dirty_globals(X86Jit *j)
         const X86TempState *s = &j->ts[t];
         if (s->reg == X86_NOREG || s->mem_valid)
             continue;
-        if (j->ndirty == j->cap_dirty) {
-            j->cap_dirty = j->cap_dirty ? 2 * j->cap_dirty : 32;
-            JitDirtyGlobal *n = realloc(j->dirty, j->cap_dirty * sizeof(*n));
-            if (!n) {
-                j->failed = true;
-                return d;
-            }
-            j->dirty = n;
-        }
+        if (!X86_ROOM(j, j->dirty, j->ndirty, j->cap_dirty))
+            return d;
         j->dirty[j->ndirty++] = (JitDirtyGlobal){j->ir->temps[t].offset, (uint8_t)s->reg};
         d.count++;
     }
     return d;
-}
-
-/* Checks addr against the guest size (out of range goes to a stub that
- * raises the fault); returns the dirty globals for the access's fault site. */
-static X86DirtyRange guard_access(X86Jit *j, X86Reg ra, bool is_store)
-{
-    X86DirtyRange dirty = x86_note_dirty_globals(j);
-    x86_rm(&j->b, X86_OP_CMP, true, ra, x86_cpu_mem(offsetof(CpuCommon, guest_size)));
-    uint8_t *jcc = x86_jcc_rel32(&j->b, X86_CC_AE);
-    if (j->nstubs == j->cap_stubs) {
-        j->cap_stubs = j->cap_stubs ? 2 * j->cap_stubs : 16;
-        X86FaultStub *n = realloc(j->stubs, j->cap_stubs * sizeof(*n));
-        if (!n) {
-            j->failed = true;
-            return dirty;
-        }
-        j->stubs = n;
-    }
-    j->stubs[j->nstubs++] = (X86FaultStub){jcc, j->insn_pc, (int8_t)ra, is_store, dirty};
-    return dirty;
-}
-
-/* Records the access emitted next as a fault site. Between guard_access
- * and here only stores (evictions) may be emitted, so the registers the
- * dirty list names still hold those values. */
-static void add_fault_site(X86Jit *j, X86Reg ra, bool is_store, X86DirtyRange dirty)
-{
-    if (j->nfaults == j->cap_faults) {
-        j->cap_faults = j->cap_faults ? 2 * j->cap_faults : 16;
-        JitFaultSite *n = realloc(j->faults, j->cap_faults * sizeof(*n));
-        if (!n) {
-            j->failed = true;
-            return;
-        }
-        j->faults = n;
-    }
-    j->faults[j->nfaults++] = (JitFaultSite){(uint32_t)jit_buf_offset(&j->b), is_store, (uint8_t)ra,
-                                             dirty.count, dirty.first, j->insn_pc};
 }
 
 void x86_emit_guest_load(X86Jit *j, X86Reg r, X86Mem m, IrMemOp mo, IrType type)
@@ -411,7 +366,7 @@ static void lower_load(X86Jit *j, const IrInsn *in)
     IrMemOp mo = (IrMemOp)in->c[0];
     IrType type = (IrType)in->type;
     IrTemp out = in->args[0], addr = in->args[1];
-    if (!inline_access(mo)) {
+    if (!x86_inline_access(mo)) {
         x86_prepare_call(j, true, false);
         x86_store_insn_pc(j);
         X86CallArg args[3] = {{true, addr, 0}, {false, 0, mo}, {false, 0, type}};
@@ -423,11 +378,7 @@ static void lower_load(X86Jit *j, const IrInsn *in)
         x86_lower_tlb_load(j, out, addr, mo, type);
         return;
     }
-    X86Reg ra = x86_use(j, addr, 0);
-    X86DirtyRange dirty = guard_access(j, ra, false);
-    X86Reg r = x86_def(j, out, 0);
-    add_fault_site(j, ra, false, dirty);
-    x86_emit_guest_load(j, r, x86_mem_idx(X86_GUEST_BASE_REG, ra, 0), mo, type);
+    x86_lower_user_load(j, out, addr, mo, type);
 }
 
 bool x86_store_imm_operand(const X86Jit *j, IrTemp val, unsigned size, int32_t *imm)
@@ -448,8 +399,7 @@ static void lower_store(X86Jit *j, const IrInsn *in)
 {
     IrMemOp mo = (IrMemOp)in->c[0];
     IrTemp val = in->args[0], addr = in->args[1];
-    unsigned size = ir_memop_size(mo);
-    if (!inline_access(mo)) {
+    if (!x86_inline_access(mo)) {
         x86_prepare_call(j, true, false);
         x86_store_insn_pc(j);
         X86CallArg args[3] = {{true, addr, 0}, {true, val, 0}, {false, 0, mo}};
@@ -460,14 +410,7 @@ static void lower_store(X86Jit *j, const IrInsn *in)
         x86_lower_tlb_store(j, val, addr, mo);
         return;
     }
-    int32_t imm;
-    bool use_imm = x86_store_imm_operand(j, val, size, &imm);
-    X86Reg rv = use_imm ? X86_NOREG : x86_use(j, val, 0);
-    X86Reg ra = x86_use(j, addr, 0);
-    X86DirtyRange dirty = guard_access(j, ra, true);
-    X86Mem m = x86_mem_idx(X86_GUEST_BASE_REG, ra, 0);
-    add_fault_site(j, ra, true, dirty);
-    x86_emit_guest_store(j, m, size, rv, imm);
+    x86_lower_user_store(j, val, addr, mo);
 }
 
 static void lower_atomic(X86Jit *j, const IrInsn *in)
@@ -522,6 +465,8 @@ bool x86_lower_insn(X86Jit *j, const IrInsn *in)
     case IR_OP_ext16s: lower_ext(j, in, X86_OP_MOVSX16, w64); break;
     case IR_OP_ext16u: lower_ext(j, in, X86_OP_MOVZX16, false); break;
     case IR_OP_add:
+        if (x86_fold_address(j, in))
+            break;
         if (!lower_add_lea(j, in))
             lower_alu(j, in, X86_OP_ADD, X86_ALUI_ADD, true);
         break;

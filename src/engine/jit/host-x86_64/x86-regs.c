@@ -60,6 +60,21 @@ static bool needed_later(const X86Jit *j, IrTemp t)
     return is_global(j, t) || j->last_use[t] >= j->cur;
 }
 
+/* What the block knows about t's value goes when t gets a new one. */
+static void value_changes(X86Jit *j, IrTemp t)
+{
+    x86_xmm_forget(j, t);
+    j->ts[t].in_range = false;
+}
+
+/* Forgets every value's range check: at labels, where paths with other
+ * knowledge meet, and at C calls, which may write guest registers. */
+static void forget_ranges(X86Jit *j)
+{
+    for (IrTemp t = 0; t < j->ir->ntemps; t++)
+        j->ts[t].in_range = false;
+}
+
 static void store_home(X86Jit *j, IrTemp t)
 {
     X86TempState *s = &j->ts[t];
@@ -167,7 +182,7 @@ X86Reg x86_def(X86Jit *j, IrTemp t, uint16_t avoid)
     }
     bind(j, t, r);
     s->mem_valid = false;
-    x86_xmm_forget(j, t);
+    value_changes(j, t);
     return r;
 }
 
@@ -178,7 +193,7 @@ void x86_bind_output(X86Jit *j, IrTemp t, X86Reg r)
         j->reg_temp[s->reg] = -1;
     bind(j, t, r);
     s->mem_valid = false;
-    x86_xmm_forget(j, t);
+    value_changes(j, t);
 }
 
 bool x86_dies_here(const X86Jit *j, IrTemp t)
@@ -194,7 +209,7 @@ bool x86_def_reuse(X86Jit *j, IrTemp out, IrTemp in)
     if (in == out) {
         j->locked |= (uint16_t)(1u << si->reg);
         si->mem_valid = false;
-        x86_xmm_forget(j, in);
+        value_changes(j, in);
         return true;
     }
     if (!x86_dies_here(j, in))
@@ -207,7 +222,7 @@ bool x86_def_reuse(X86Jit *j, IrTemp out, IrTemp in)
     x86_xmm_forget(j, in);
     bind(j, out, r);
     so->mem_valid = false;
-    x86_xmm_forget(j, out);
+    value_changes(j, out);
     return true;
 }
 
@@ -220,6 +235,7 @@ void x86_sync_globals(X86Jit *j)
 void x86_prepare_call(X86Jit *j, bool callee_reads_globals, bool callee_writes_globals)
 {
     x86_xmm_clear(j);   /* the callee may clobber every xmm register */
+    forget_ranges(j);
     if (callee_reads_globals || callee_writes_globals)
         x86_sync_globals(j);
     for (X86Reg r = X86_RAX; r <= X86_R15; r++) {
@@ -292,6 +308,7 @@ void x86_forget_regs(X86Jit *j)
     for (X86Reg r = X86_RAX; r <= X86_R15; r++)
         drop_reg(j, r);   /* and with them every xmm copy */
     j->locked = 0;
+    forget_ranges(j);
     if (!j->pin_mask)
         return;
     /* Pins survive: every path into a label has them in place. Whether the

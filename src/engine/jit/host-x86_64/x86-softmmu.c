@@ -32,15 +32,8 @@ static int32_t tlb_field(unsigned mmu, size_t field)
 
 static bool add_stub(X86Jit *j, const X86TlbStub *s)
 {
-    if (j->ntlb_stubs == j->cap_tlb_stubs) {
-        j->cap_tlb_stubs = j->cap_tlb_stubs ? 2 * j->cap_tlb_stubs : 16;
-        X86TlbStub *n = realloc(j->tlb_stubs, j->cap_tlb_stubs * sizeof(*n));
-        if (!n) {
-            j->failed = true;
-            return false;
-        }
-        j->tlb_stubs = n;
-    }
+    if (!X86_ROOM(j, j->tlb_stubs, j->ntlb_stubs, j->cap_tlb_stubs))
+        return false;
     j->tlb_stubs[j->ntlb_stubs++] = *s;
     return true;
 }
