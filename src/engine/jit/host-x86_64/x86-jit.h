@@ -177,6 +177,8 @@ X86Reg x86_alloc_reg(X86Jit *j, uint16_t avoid);
 X86Reg x86_use(X86Jit *j, IrTemp t, uint16_t avoid);
 /* A register for output t, whose previous value is dropped (locked). */
 X86Reg x86_def(X86Jit *j, IrTemp t, uint16_t avoid);
+/* t, in its register (x86_use), is about to be changed there. */
+void x86_redefine_in_place(X86Jit *j, IrTemp t);
 /* Output t is in register r, which the caller emptied (fixed registers). */
 void x86_bind_output(X86Jit *j, IrTemp t, X86Reg r);
 /* Temp t is in a register and the current insn is its last reader (not a

@@ -62,7 +62,7 @@ static X86Reg def_from(X86Jit *j, IrTemp out, IrTemp a, uint16_t avoid)
 {
     if (out == a) {
         X86Reg r = x86_use(j, a, avoid);
-        j->ts[out].mem_valid = false;
+        x86_redefine_in_place(j, out);
         return r;
     }
     int ra_now = j->ts[a].reg;

@@ -196,6 +196,12 @@ void x86_bind_output(X86Jit *j, IrTemp t, X86Reg r)
     value_changes(j, t);
 }
 
+void x86_redefine_in_place(X86Jit *j, IrTemp t)
+{
+    j->ts[t].mem_valid = false;
+    value_changes(j, t);
+}
+
 bool x86_dies_here(const X86Jit *j, IrTemp t)
 {
     return j->ts[t].reg != X86_NOREG && !is_global(j, t) && !x86_temp_is_const(j, t) && j->last_use[t] == j->cur;
