@@ -106,7 +106,10 @@ void x86_lower_user_load(X86Jit *j, IrTemp out, IrTemp addr, IrMemOp mo, IrType 
     int32_t disp;
     X86Reg rb = address_of(j, addr, &base, &disp);
     X86DirtyRange dirty = check_base(j, base, rb, disp, false);
-    X86Reg r = x86_def(j, out, 0);
+    /* into the base's own register when the base is the output (ld a0,
+     * 8(a0)) or dies here: the load reads it before writing, and a fault
+     * leaves it unwritten */
+    X86Reg r = x86_def_reuse(j, out, base) ? (X86Reg)j->ts[out].reg : x86_def(j, out, 0);
     add_fault_site(j, rb, disp, false, dirty);
     x86_emit_guest_load(j, r, x86_mem_idx(X86_GUEST_BASE_REG, rb, disp), mo, type);
 }
