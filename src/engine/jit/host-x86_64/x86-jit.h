@@ -39,7 +39,10 @@ static inline X86Mem x86_cpu_mem(size_t offset) { return x86_mem(X86_CPU_REG, (i
 typedef struct X86TempState {
     int8_t reg;          /* host register holding the value, or X86_NOREG */
     bool mem_valid;      /* the home slot holds the value (constants: always) */
-    bool in_range;       /* user mode: checked below the guest size (x86-guest-access.c) */
+    /* user mode: the value passed a base check, so it is below the guest
+     * size, or within X86_FOLD_DISP_MAX of either end when the stub found
+     * base + disp in range (x86-guest-access.c) */
+    bool in_range;
     int8_t xmm;          /* xmm register holding a copy (x86-xmm.c), or -1 */
 } X86TempState;
 
