@@ -214,8 +214,7 @@ bool x86_def_reuse(X86Jit *j, IrTemp out, IrTemp in)
         return false;
     if (in == out) {
         j->locked |= (uint16_t)(1u << si->reg);
-        si->mem_valid = false;
-        value_changes(j, in);
+        x86_redefine_in_place(j, in);
         return true;
     }
     if (!x86_dies_here(j, in))
