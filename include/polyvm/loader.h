@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "polyvm/error-text.h"
+
 #include "polyvm/mem.h"
 
 typedef struct ElfInfo {
@@ -38,10 +40,6 @@ int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const E
              ElfInfo *info, char *err, size_t errlen);
 const char *elf_machine_name(unsigned machine);
 
-/* Formats "NAME: message" into err (errlen bytes) and returns code; the
- * loaders' way of failing with a message that names the file. */
-int loader_fail(char *err, size_t errlen, int code, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
 /* Opens path read-only as a regular file: the fd, with *size (if given) its length,
  * or a negative errno with the message in err. */
 int loader_open_regular(const char *path, uint64_t *size, char *err, size_t errlen);

@@ -103,27 +103,27 @@ int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const E
     size_t image_size = 0;
     const uint8_t *image = NULL;
     if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
-        rc = loader_fail(err, errlen, -ENOEXEC, path, "not an ELF file");
+        rc = error_text_for(err, errlen, -ENOEXEC, path, "not an ELF file");
         goto out;
     }
     image = (const uint8_t *)elf_rawfile(elf, &image_size);
     if (gelf_getclass(elf) != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB) {
-        rc = loader_fail(err, errlen, -ENOEXEC, path, "not a 64-bit little-endian ELF file");
+        rc = error_text_for(err, errlen, -ENOEXEC, path, "not a 64-bit little-endian ELF file");
         goto out;
     }
     if (eh.e_machine != expected_machine) {
-        rc = loader_fail(err, errlen, -ENOEXEC, path, "ELF for %s, expected %s", elf_machine_name(eh.e_machine),
+        rc = error_text_for(err, errlen, -ENOEXEC, path, "ELF for %s, expected %s", elf_machine_name(eh.e_machine),
                   elf_machine_name(expected_machine));
         goto out;
     }
     if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
-        rc = loader_fail(err, errlen, -ENOEXEC, path, "not an executable (ELF type %u)", eh.e_type);
+        rc = error_text_for(err, errlen, -ENOEXEC, path, "not an executable (ELF type %u)", eh.e_type);
         goto out;
     }
     size_t phnum;
     if (elf_getphdrnum(elf, &phnum) != 0 || phnum == 0 || !image || eh.e_phentsize != sizeof(Elf64_Phdr) ||
         eh.e_phoff > image_size || phnum * (uint64_t)eh.e_phentsize > image_size - eh.e_phoff) {
-        rc = loader_fail(err, errlen, -ENOEXEC, path, "truncated or missing program headers");
+        rc = error_text_for(err, errlen, -ENOEXEC, path, "truncated or missing program headers");
         goto out;
     }
     uint64_t bias = 0;
@@ -134,7 +134,7 @@ int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const E
         if (place->choose && hi > lo) {
             uint64_t at = place->choose(place->ctx, hi - lo);
             if (!at) {
-                rc = loader_fail(err, errlen, -ENOMEM, path, "no room for %llu bytes in the guest address space",
+                rc = error_text_for(err, errlen, -ENOMEM, path, "no room for %llu bytes in the guest address space",
                           (unsigned long long)(hi - lo));
                 goto out;
             }
@@ -145,13 +145,13 @@ int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const E
     for (size_t i = 0; i < phnum; i++) {
         GElf_Phdr ph;
         if (!gelf_getphdr(elf, (int)i, &ph)) {
-            rc = loader_fail(err, errlen, -ENOEXEC, path, "unreadable program header %zu", i);
+            rc = error_text_for(err, errlen, -ENOEXEC, path, "unreadable program header %zu", i);
             goto out;
         }
         if (ph.p_type == PT_INTERP) {
             if (ph.p_offset > image_size || ph.p_filesz > image_size - ph.p_offset || ph.p_filesz == 0 ||
                 ph.p_filesz >= sizeof(info->interp)) {
-                rc = loader_fail(err, errlen, -ENOEXEC, path, "bad PT_INTERP segment");
+                rc = error_text_for(err, errlen, -ENOEXEC, path, "bad PT_INTERP segment");
                 goto out;
             }
             memcpy(info->interp, image + ph.p_offset, ph.p_filesz);
@@ -160,12 +160,12 @@ int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const E
         if (ph.p_type != PT_LOAD)
             continue;
         if (ph.p_offset > image_size || ph.p_filesz > image_size - ph.p_offset) {
-            rc = loader_fail(err, errlen, -ENOEXEC, path, "truncated: segment %zu ends past the end of the file", i);
+            rc = error_text_for(err, errlen, -ENOEXEC, path, "truncated: segment %zu ends past the end of the file", i);
             goto out;
         }
         if (ph.p_filesz > ph.p_memsz || ph.p_vaddr + bias < ph.p_vaddr || ph.p_memsz > mem->size ||
             ph.p_vaddr + bias > mem->size - ph.p_memsz) {
-            rc = loader_fail(err, errlen, -ENOEXEC, path, "segment %zu at 0x%llx does not fit the guest address space",
+            rc = error_text_for(err, errlen, -ENOEXEC, path, "segment %zu at 0x%llx does not fit the guest address space",
                       i, (unsigned long long)ph.p_vaddr);
             goto out;
         }
@@ -173,7 +173,7 @@ int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const E
             continue;   /* nothing to map, as Linux skips it */
         int r = map_segment(mem, image, &ph, bias);
         if (r) {
-            rc = loader_fail(err, errlen, r, path, "cannot map segment %zu: %s", i, strerror(-r));
+            rc = error_text_for(err, errlen, r, path, "cannot map segment %zu: %s", i, strerror(-r));
             goto out;
         }
         uint64_t lo = ph.p_vaddr + bias, hi = lo + ph.p_memsz;
@@ -187,7 +187,7 @@ int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const E
             info->phdr_addr = lo + (eh.e_phoff - ph.p_offset);
     }
     if (info->highest_addr == 0) {
-        rc = loader_fail(err, errlen, -ENOEXEC, path, "no loadable segment");
+        rc = error_text_for(err, errlen, -ENOEXEC, path, "no loadable segment");
         goto out;
     }
     if (info->brk == 0)
@@ -197,7 +197,7 @@ int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const E
     info->phent = eh.e_phentsize;
     info->phnum = phnum;
     if (!guest_mem_check(mem, info->entry, 2, GUEST_PROT_EXEC))
-        rc = loader_fail(err, errlen, -ENOEXEC, path, "entry point 0x%llx is not in an executable segment",
+        rc = error_text_for(err, errlen, -ENOEXEC, path, "entry point 0x%llx is not in an executable segment",
                   (unsigned long long)info->entry);
 out:
     if (elf)

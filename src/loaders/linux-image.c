@@ -93,7 +93,7 @@ uint64_t linux_kernel_addr(uint64_t ram_base, uint64_t firmware_end)
 static int check_target(const char *name, const LinuxLoadTarget *t, char *err, size_t errlen)
 {
     if (!t->ram || !t->ram_size || t->ram_base + t->ram_size < t->ram_base)
-        return loader_fail(err, errlen, -EINVAL, name, "no guest RAM to load into");
+        return error_text_for(err, errlen, -EINVAL, name, "no guest RAM to load into");
     return 0;
 }
 
@@ -105,7 +105,7 @@ static int kernel_addr(const char *name, const LinuxLoadTarget *t, uint64_t text
     if (!*addr)
         *addr = t->ram_base + (text_offset ? text_offset : LINUX_KERNEL_ALIGN);
     if (*addr % LINUX_KERNEL_ALIGN)
-        return loader_fail(err, errlen, -EINVAL, name, "kernel address 0x%llx is not 2 MiB aligned",
+        return error_text_for(err, errlen, -EINVAL, name, "kernel address 0x%llx is not 2 MiB aligned",
                     (unsigned long long)*addr);
     return 0;
 }
@@ -113,7 +113,7 @@ static int kernel_addr(const char *name, const LinuxLoadTarget *t, uint64_t text
 static int does_not_fit(char *err, size_t errlen, const char *name, const LinuxLoadTarget *t, const char *what,
                         uint64_t addr, uint64_t len)
 {
-    return loader_fail(err, errlen, -ENOSPC, name, "%s [0x%llx, 0x%llx) does not fit in RAM [0x%llx, 0x%llx)", what,
+    return error_text_for(err, errlen, -ENOSPC, name, "%s [0x%llx, 0x%llx) does not fit in RAM [0x%llx, 0x%llx)", what,
                 (unsigned long long)addr, (unsigned long long)(addr + len), (unsigned long long)t->ram_base,
                 (unsigned long long)ram_end(t));
 }
@@ -147,7 +147,7 @@ static int check_pe_machine(const char *name, const uint8_t *d, size_t size, cha
     unsigned machine = (unsigned)le(d + pe + 4, 2);
     if (machine == PE_MACHINE_RISCV64)
         return 0;
-    return loader_fail(err, errlen, -ENOEXEC, name, "EFI image for %s, expected riscv64",
+    return error_text_for(err, errlen, -ENOEXEC, name, "EFI image for %s, expected riscv64",
                 machine == PE_MACHINE_ARM64    ? "arm64"
                 : machine == PE_MACHINE_X86_64 ? "x86-64"
                                                : "another machine");
@@ -157,17 +157,17 @@ static int load_image(const char *name, const uint8_t *d, size_t size, const Lin
                       LinuxKernelInfo *info, char *err, size_t errlen)
 {
     if (size < IMAGE_HEADER_SIZE)
-        return loader_fail(err, errlen, -ENOEXEC, name, "truncated: %zu bytes, less than the 64-byte Image header", size);
+        return error_text_for(err, errlen, -ENOEXEC, name, "truncated: %zu bytes, less than the 64-byte Image header", size);
     if (!is_image(d, size))
-        return loader_fail(err, errlen, -ENOEXEC, name, "bad Image header: no RISC-V magic");
+        return error_text_for(err, errlen, -ENOEXEC, name, "bad Image header: no RISC-V magic");
     if (le(d + IMAGE_FLAGS, 8) & 1)
-        return loader_fail(err, errlen, -ENOEXEC, name, "big-endian kernel (Image flags bit 0)");
+        return error_text_for(err, errlen, -ENOEXEC, name, "big-endian kernel (Image flags bit 0)");
     int rc = check_pe_machine(name, d, size, err, errlen);
     if (rc)
         return rc;
     uint64_t text_offset = le(d + IMAGE_TEXT_OFFSET, 8), image_size = le(d + IMAGE_SIZE, 8);
     if (text_offset % PAGE || text_offset > t->ram_size)
-        return loader_fail(err, errlen, -ENOEXEC, name, "bad Image header: text_offset 0x%llx",
+        return error_text_for(err, errlen, -ENOEXEC, name, "bad Image header: text_offset 0x%llx",
                     (unsigned long long)text_offset);
     /* Version 0.1 headers may leave image_size 0; bss then is the kernel's
      * own business, as it was for those kernels. */
@@ -190,35 +190,35 @@ static int load_elf(const char *name, const uint8_t *d, size_t size, const Linux
                     LinuxKernelInfo *info, char *err, size_t errlen)
 {
     if (size < sizeof(Elf64_Ehdr))
-        return loader_fail(err, errlen, -ENOEXEC, name, "truncated: %zu bytes, less than an ELF header", size);
+        return error_text_for(err, errlen, -ENOEXEC, name, "truncated: %zu bytes, less than an ELF header", size);
     /* Checked by hand first: libelf would convert a foreign byte order in
      * place, and the buffer is the caller's. */
     if (d[EI_CLASS] != ELFCLASS64 || d[EI_DATA] != ELFDATA2LSB) {
         unsigned machine = (unsigned)(d[EI_DATA] == ELFDATA2LSB ? le(d + 18, 2) : 0);
         if (machine && machine != EM_RISCV)
-            return loader_fail(err, errlen, -ENOEXEC, name, "ELF for %s, expected riscv64", elf_machine_name(machine));
-        return loader_fail(err, errlen, -ENOEXEC, name, "not a 64-bit little-endian ELF file");
+            return error_text_for(err, errlen, -ENOEXEC, name, "ELF for %s, expected riscv64", elf_machine_name(machine));
+        return error_text_for(err, errlen, -ENOEXEC, name, "not a 64-bit little-endian ELF file");
     }
     elf_version(EV_CURRENT);
     Elf *elf = elf_memory((char *)(uintptr_t)d, size);
     GElf_Ehdr eh;
     int rc = 0;
     if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
-        rc = loader_fail(err, errlen, -ENOEXEC, name, "bad ELF header");
+        rc = error_text_for(err, errlen, -ENOEXEC, name, "bad ELF header");
         goto out;
     }
     if (eh.e_machine != EM_RISCV) {
-        rc = loader_fail(err, errlen, -ENOEXEC, name, "ELF for %s, expected riscv64", elf_machine_name(eh.e_machine));
+        rc = error_text_for(err, errlen, -ENOEXEC, name, "ELF for %s, expected riscv64", elf_machine_name(eh.e_machine));
         goto out;
     }
     if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
-        rc = loader_fail(err, errlen, -ENOEXEC, name, "not an executable ELF file (type %u)", eh.e_type);
+        rc = error_text_for(err, errlen, -ENOEXEC, name, "not an executable ELF file (type %u)", eh.e_type);
         goto out;
     }
     size_t phnum;
     if (elf_getphdrnum(elf, &phnum) != 0 || phnum == 0 || eh.e_phentsize != sizeof(Elf64_Phdr) ||
         eh.e_phoff > size || phnum > (size - eh.e_phoff) / sizeof(Elf64_Phdr)) {
-        rc = loader_fail(err, errlen, -ENOEXEC, name, "truncated or missing program headers");
+        rc = error_text_for(err, errlen, -ENOEXEC, name, "truncated or missing program headers");
         goto out;
     }
 
@@ -227,17 +227,17 @@ static int load_elf(const char *name, const uint8_t *d, size_t size, const Linux
     for (size_t i = 0; i < phnum; i++) {
         GElf_Phdr ph;
         if (!gelf_getphdr(elf, (int)i, &ph)) {
-            rc = loader_fail(err, errlen, -ENOEXEC, name, "bad program header %zu", i);
+            rc = error_text_for(err, errlen, -ENOEXEC, name, "bad program header %zu", i);
             goto out;
         }
         if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
             continue;
         if (ph.p_offset > size || ph.p_filesz > size - ph.p_offset) {
-            rc = loader_fail(err, errlen, -ENOEXEC, name, "truncated: segment %zu ends past the end of the file", i);
+            rc = error_text_for(err, errlen, -ENOEXEC, name, "truncated: segment %zu ends past the end of the file", i);
             goto out;
         }
         if (ph.p_filesz > ph.p_memsz || ph.p_paddr + ph.p_memsz < ph.p_paddr) {
-            rc = loader_fail(err, errlen, -ENOEXEC, name, "bad segment %zu: file size 0x%llx, memory size 0x%llx", i,
+            rc = error_text_for(err, errlen, -ENOEXEC, name, "bad segment %zu: file size 0x%llx, memory size 0x%llx", i,
                       (unsigned long long)ph.p_filesz, (unsigned long long)ph.p_memsz);
             goto out;
         }
@@ -247,7 +247,7 @@ static int load_elf(const char *name, const uint8_t *d, size_t size, const Linux
             hi = ph.p_paddr + ph.p_memsz;
     }
     if (hi == 0) {
-        rc = loader_fail(err, errlen, -ENOEXEC, name, "no loadable segments");
+        rc = error_text_for(err, errlen, -ENOEXEC, name, "no loadable segments");
         goto out;
     }
 
@@ -272,13 +272,13 @@ static int load_elf(const char *name, const uint8_t *d, size_t size, const Linux
         if (ph.p_type != PT_LOAD || ph.p_memsz == 0 || all_outside)
             continue;
         if (!in_ram(t, ph.p_paddr, ph.p_memsz)) {
-            rc = loader_fail(err, errlen, -ENOSPC, name, "segment %zu [0x%llx, 0x%llx) lies outside RAM [0x%llx, 0x%llx)", i,
+            rc = error_text_for(err, errlen, -ENOSPC, name, "segment %zu [0x%llx, 0x%llx) lies outside RAM [0x%llx, 0x%llx)", i,
                       (unsigned long long)ph.p_paddr, (unsigned long long)(ph.p_paddr + ph.p_memsz),
                       (unsigned long long)t->ram_base, (unsigned long long)ram_end(t));
             goto out;
         }
         if (ph.p_paddr < base) {
-            rc = loader_fail(err, errlen, -ENOSPC, name, "segment %zu at 0x%llx is below the kernel area at 0x%llx (firmware)",
+            rc = error_text_for(err, errlen, -ENOSPC, name, "segment %zu at 0x%llx is below the kernel area at 0x%llx (firmware)",
                       i, (unsigned long long)ph.p_paddr, (unsigned long long)base);
             goto out;
         }
@@ -317,11 +317,11 @@ static int gunzip(const char *name, const uint8_t *d, size_t size, uint64_t cap,
                   char *err, size_t errlen)
 {
     if (size > UINT32_MAX)
-        return loader_fail(err, errlen, -EFBIG, name, "compressed kernel too large");
+        return error_text_for(err, errlen, -EFBIG, name, "compressed kernel too large");
     z_stream zs;
     memset(&zs, 0, sizeof(zs));
     if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
-        return loader_fail(err, errlen, -ENOMEM, name, "cannot start zlib");
+        return error_text_for(err, errlen, -ENOMEM, name, "cannot start zlib");
     size_t alloc = size < MIB / 4 ? MIB : 4 * size, used = 0;
     if (alloc > cap)
         alloc = cap;
@@ -332,14 +332,14 @@ static int gunzip(const char *name, const uint8_t *d, size_t size, uint64_t cap,
     while (buf && z != Z_STREAM_END) {
         if (used == alloc) {
             if (alloc >= cap) {
-                rc = loader_fail(err, errlen, -EFBIG, name, "decompressed kernel is larger than RAM (%llu MiB)",
+                rc = error_text_for(err, errlen, -EFBIG, name, "decompressed kernel is larger than RAM (%llu MiB)",
                           (unsigned long long)(cap / MIB));
                 goto out;
             }
             size_t grow = alloc * 2 > cap ? (size_t)cap : alloc * 2;
             uint8_t *bigger = realloc(buf, grow);
             if (!bigger) {
-                rc = loader_fail(err, errlen, -ENOMEM, name, "out of memory decompressing");
+                rc = error_text_for(err, errlen, -ENOMEM, name, "out of memory decompressing");
                 goto out;
             }
             buf = bigger;
@@ -351,20 +351,20 @@ static int gunzip(const char *name, const uint8_t *d, size_t size, uint64_t cap,
         z = inflate(&zs, Z_NO_FLUSH);
         used += room - zs.avail_out;
         if (z == Z_BUF_ERROR && zs.avail_in == 0) {
-            rc = loader_fail(err, errlen, -ENOEXEC, name, "truncated: gzip data ends early");
+            rc = error_text_for(err, errlen, -ENOEXEC, name, "truncated: gzip data ends early");
             goto out;
         }
         if (z != Z_OK && z != Z_STREAM_END && z != Z_BUF_ERROR) {
-            rc = loader_fail(err, errlen, -ENOEXEC, name, "bad gzip data: %s", zs.msg ? zs.msg : "corrupt stream");
+            rc = error_text_for(err, errlen, -ENOEXEC, name, "bad gzip data: %s", zs.msg ? zs.msg : "corrupt stream");
             goto out;
         }
         if (z == Z_OK && zs.avail_in == 0 && zs.avail_out != 0) {
-            rc = loader_fail(err, errlen, -ENOEXEC, name, "truncated: gzip data ends early");
+            rc = error_text_for(err, errlen, -ENOEXEC, name, "truncated: gzip data ends early");
             goto out;
         }
     }
     if (!buf) {
-        rc = loader_fail(err, errlen, -ENOMEM, name, "out of memory decompressing");
+        rc = error_text_for(err, errlen, -ENOMEM, name, "out of memory decompressing");
         goto out;
     }
     *out = buf;
@@ -386,8 +386,8 @@ static int load_decompressed(const char *name, const uint8_t *d, size_t size, co
     if (is_image(d, size))
         return load_image(name, d, size, t, info, err, errlen);
     if (is_gzip(d, size) || is_zboot(d, size))
-        return loader_fail(err, errlen, -ENOEXEC, name, "compressed twice: not a kernel layout anything boots");
-    return loader_fail(err, errlen, -ENOEXEC, name, "decompressed data is not a RISC-V %s",
+        return error_text_for(err, errlen, -ENOEXEC, name, "compressed twice: not a kernel layout anything boots");
+    return error_text_for(err, errlen, -ENOEXEC, name, "decompressed data is not a RISC-V %s",
                 image_only ? "Image" : "Image or ELF vmlinux");
 }
 
@@ -416,11 +416,11 @@ static int load_zboot(const char *name, const uint8_t *d, size_t size, const Lin
         if (*c < 0x20 || *c > 0x7e)
             *c = '?';
     if (strcmp(comp, "gzip"))
-        return loader_fail(err, errlen, -ENOEXEC, name, "EFI zboot image with a '%s' payload: only gzip is supported",
+        return error_text_for(err, errlen, -ENOEXEC, name, "EFI zboot image with a '%s' payload: only gzip is supported",
                     comp);
     uint64_t off = le(d + ZBOOT_PAYLOAD_OFFSET, 4), len = le(d + ZBOOT_PAYLOAD_SIZE, 4);
     if (off > size || len > size - off)
-        return loader_fail(err, errlen, -ENOEXEC, name, "truncated: zboot payload [0x%llx, 0x%llx) ends past the end of the file",
+        return error_text_for(err, errlen, -ENOEXEC, name, "truncated: zboot payload [0x%llx, 0x%llx) ends past the end of the file",
                     (unsigned long long)off, (unsigned long long)(off + len));
     return load_gzip(name, d + off, len, t, info, true, err, errlen);
 }
@@ -436,7 +436,7 @@ int linux_kernel_load_buffer(const char *name, const void *data, size_t size, co
     if (rc)
         return rc;
     if (size == 0)
-        return loader_fail(err, errlen, -ENOEXEC, name, "empty file");
+        return error_text_for(err, errlen, -ENOEXEC, name, "empty file");
     if (size >= SELFMAG && !memcmp(d, ELFMAG, SELFMAG)) {
         info->format = LINUX_IMAGE_ELF;
         return load_elf(name, d, size, target, info, err, errlen);
@@ -455,10 +455,10 @@ int linux_kernel_load_buffer(const char *name, const void *data, size_t size, co
     }
     const char *foreign = foreign_kernel(d, size);
     if (foreign)
-        return loader_fail(err, errlen, -ENOEXEC, name, "%s, expected a riscv64 kernel", foreign);
+        return error_text_for(err, errlen, -ENOEXEC, name, "%s, expected a riscv64 kernel", foreign);
     if (size < IMAGE_HEADER_SIZE)
-        return loader_fail(err, errlen, -ENOEXEC, name, "truncated: %zu bytes, less than a kernel header", size);
-    return loader_fail(err, errlen, -ENOEXEC, name, "not a kernel: no ELF, RISC-V Image, gzip or EFI zboot header");
+        return error_text_for(err, errlen, -ENOEXEC, name, "truncated: %zu bytes, less than a kernel header", size);
+    return error_text_for(err, errlen, -ENOEXEC, name, "not a kernel: no ELF, RISC-V Image, gzip or EFI zboot header");
 }
 
 /* Reads exactly len bytes; a file that shrank meanwhile counts as truncated. */
@@ -471,9 +471,9 @@ static int read_all(int fd, const char *path, uint8_t *dst, uint64_t len, char *
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return loader_fail(err, errlen, -errno, path, "read error: %s", strerror(errno));
+            return error_text_for(err, errlen, -errno, path, "read error: %s", strerror(errno));
         if (n == 0)
-            return loader_fail(err, errlen, -EIO, path, "truncated while reading (file shrank)");
+            return error_text_for(err, errlen, -EIO, path, "truncated while reading (file shrank)");
         done += (uint64_t)n;
     }
     return 0;
@@ -490,12 +490,12 @@ int linux_kernel_load(const char *path, const LinuxLoadTarget *target, LinuxKern
     int rc;
     uint8_t *buf = NULL;
     if (size > MAX_KERNEL_FILE) {
-        rc = loader_fail(err, errlen, -EFBIG, path, "too large for a kernel (%llu MiB)", (unsigned long long)(size / MIB));
+        rc = error_text_for(err, errlen, -EFBIG, path, "too large for a kernel (%llu MiB)", (unsigned long long)(size / MIB));
         goto out;
     }
     buf = malloc(size ? size : 1);
     if (!buf) {
-        rc = loader_fail(err, errlen, -ENOMEM, path, "out of memory reading the file");
+        rc = error_text_for(err, errlen, -ENOMEM, path, "out of memory reading the file");
         goto out;
     }
     rc = read_all(fd, path, buf, size, err, errlen);
@@ -517,15 +517,15 @@ int linux_initrd_load(const char *path, const LinuxLoadTarget *target, const Lin
         return rc;
     uint64_t limit = top ? top : ram_end(t);
     if (limit <= t->ram_base || limit > ram_end(t))
-        return loader_fail(err, errlen, -EINVAL, path, "initrd limit 0x%llx is outside RAM", (unsigned long long)limit);
+        return error_text_for(err, errlen, -EINVAL, path, "initrd limit 0x%llx is outside RAM", (unsigned long long)limit);
     if (kernel->start > kernel->end || !in_ram(t, kernel->start, kernel->end - kernel->start))
-        return loader_fail(err, errlen, -EINVAL, path, "the kernel range given is not in RAM");
+        return error_text_for(err, errlen, -EINVAL, path, "the kernel range given is not in RAM");
     uint64_t size;
     int fd = loader_open_regular(path, &size, err, errlen);
     if (fd < 0)
         return fd;
     if (size == 0) {
-        rc = loader_fail(err, errlen, -EINVAL, path, "empty initrd");
+        rc = error_text_for(err, errlen, -EINVAL, path, "empty initrd");
         goto out;
     }
     /* QEMU's spot: far enough above the kernel that its early boot never
@@ -534,14 +534,14 @@ int linux_initrd_load(const char *path, const LinuxLoadTarget *target, const Lin
     uint64_t start = align_up(kernel->start + half, PAGE);
     if (start < kernel->end || start > limit || size > limit - start) {
         if (limit < kernel->end || size > limit - kernel->end) {
-            rc = loader_fail(err, errlen, -ENOSPC, path,
+            rc = error_text_for(err, errlen, -ENOSPC, path,
                       "initrd (%llu bytes) does not fit in RAM between the kernel end 0x%llx and 0x%llx",
                       (unsigned long long)size, (unsigned long long)kernel->end, (unsigned long long)limit);
             goto out;
         }
         start = align_down(limit - size, PAGE);
         if (start < kernel->end) {
-            rc = loader_fail(err, errlen, -ENOSPC, path, "initrd (%llu bytes) does not fit in RAM above the kernel",
+            rc = error_text_for(err, errlen, -ENOSPC, path, "initrd (%llu bytes) does not fit in RAM above the kernel",
                       (unsigned long long)size);
             goto out;
         }

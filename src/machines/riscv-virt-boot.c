@@ -71,18 +71,18 @@ static int read_file(const char *path, uint8_t **out, uint64_t *size, uint64_t m
         return fd;
     int rc = 0;
     if (*size == 0)
-        rc = loader_fail(err, errlen, -ENOEXEC, path, "empty file");
+        rc = error_text_for(err, errlen, -ENOEXEC, path, "empty file");
     else if (*size > max)
-        rc = loader_fail(err, errlen, -EFBIG, path, "%llu bytes do not fit in RAM (%llu MiB)",
+        rc = error_text_for(err, errlen, -EFBIG, path, "%llu bytes do not fit in RAM (%llu MiB)",
                          (unsigned long long)*size, (unsigned long long)(max / MIB));
     else if (!(*out = malloc(*size)))
-        rc = loader_fail(err, errlen, -ENOMEM, path, "out of memory reading the file");
+        rc = error_text_for(err, errlen, -ENOMEM, path, "out of memory reading the file");
     for (uint64_t done = 0; !rc && done < *size;) {
         ssize_t n = read(fd, *out + done, *size - done);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            rc = loader_fail(err, errlen, n < 0 ? -errno : -EIO, path, "%s",
+            rc = error_text_for(err, errlen, n < 0 ? -errno : -EIO, path, "%s",
                              n < 0 ? strerror(errno) : "truncated while reading (file shrank)");
         else
             done += (uint64_t)n;
@@ -110,7 +110,7 @@ static int load_firmware(const char *path, const LinuxLoadTarget *ram, uint64_t 
         LinuxKernelInfo info;
         rc = linux_kernel_load_buffer(path, data, size, &t, &info, err, errlen);
         if (!rc && info.relocated)
-            rc = loader_fail(err, errlen, -ENOEXEC, path, "firmware ELF is not linked to run from RAM at 0x%llx",
+            rc = error_text_for(err, errlen, -ENOEXEC, path, "firmware ELF is not linked to run from RAM at 0x%llx",
                              (unsigned long long)ram->ram_base);
         *end = info.end;
     } else {
@@ -214,7 +214,7 @@ int riscv_virt_boot_load(RiscvVirt *b, char *err, size_t errlen)
     uint64_t lowest = kernel.end > boot.firmware_end ? kernel.end : boot.firmware_end;
     boot.fdt_addr = top - ram_base >= size ? (top - size) & ~(FDT_ALIGN - 1) : 0;
     if (boot.fdt_addr < lowest || boot.fdt_addr < ram_base)
-        return loader_fail(err, errlen, -ENOSPC, "virt board",
+        return error_text_for(err, errlen, -ENOSPC, "virt board",
                            "RAM of %llu MiB is too small: the device tree (%zu bytes, 2 MiB aligned below 0x%llx) "
                            "would overlap the %s ending at 0x%llx; use a larger -m",
                            (unsigned long long)(ram_size / MIB), size, (unsigned long long)top,
@@ -231,7 +231,7 @@ int riscv_virt_boot_load(RiscvVirt *b, char *err, size_t errlen)
         return rc;
     if (final_size > size) {
         free(blob);
-        return loader_fail(err, errlen, -EOVERFLOW, "virt board", "device tree grew from %zu to %zu bytes", size,
+        return error_text_for(err, errlen, -EOVERFLOW, "virt board", "device tree grew from %zu to %zu bytes", size,
                            final_size);
     }
     memcpy(t.ram + (boot.fdt_addr - ram_base), blob, final_size);

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "polyvm/error-text.h"
+
 const RiscvVirtMapEntry riscv_virt_memmap[RISCV_VIRT_REGION_COUNT] = {
 #define RISCV_VIRT_MAP_ENTRY(name, base, size, irq) [RISCV_VIRT_##name] = {#name, base, size, irq},
     RISCV_VIRT_MEMMAP(RISCV_VIRT_MAP_ENTRY)
@@ -40,14 +42,6 @@ enum {
 #define FDT_MAX_SIZE (8 * 1024 * 1024)
 #define ISA_MAX_EXTENSIONS 64
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 /* --- ISA string ------------------------------------------------------------- */
 
@@ -78,15 +72,15 @@ static int isa_parse(const char *s, IsaInfo *isa, char *err, size_t errlen)
 {
     memset(isa, 0, sizeof(*isa));
     if (strncmp(s, "rv64", 4) && strncmp(s, "rv32", 4))
-        return fail(err, errlen, -EINVAL, "isa '%s': must start with rv64 or rv32", s);
+        return error_text(err, errlen, -EINVAL, "isa '%s': must start with rv64 or rv32", s);
     const char *p = s + 4;
     if (*p != 'i' && *p != 'e' && *p != 'g')
-        return fail(err, errlen, -EINVAL, "isa '%s': the base must be i, e or g", s);
+        return error_text(err, errlen, -EINVAL, "isa '%s': the base must be i, e or g", s);
     snprintf(isa->base, sizeof(isa->base), "%.4s%c", s, *p == 'e' ? 'e' : 'i');
     int bad = 0;
     for (; *p && *p != '_'; p++) {
         if (*p < 'a' || *p > 'z')
-            return fail(err, errlen, -EINVAL, "isa '%s': '%c' is not a single-letter extension", s, *p);
+            return error_text(err, errlen, -EINVAL, "isa '%s': '%c' is not a single-letter extension", s, *p);
         if (*p == 'g') {
             static const char *const g[] = {"i", "m", "a", "f", "d", "zicsr", "zifencei"};
             for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++)
@@ -101,11 +95,11 @@ static int isa_parse(const char *s, IsaInfo *isa, char *err, size_t errlen)
             p++;
         size_t len = (size_t)(p - name);
         if (len < 2 || (*p && *p != '_'))
-            return fail(err, errlen, -EINVAL, "isa '%s': bad multi-letter extension at '%s'", s, name);
+            return error_text(err, errlen, -EINVAL, "isa '%s': bad multi-letter extension at '%s'", s, name);
         bad |= isa_add(isa, name, len);
     }
     if (bad)
-        return fail(err, errlen, -EINVAL, "isa '%s': too many or too long extension names", s);
+        return error_text(err, errlen, -EINVAL, "isa '%s': too many or too long extension names", s);
     return 0;
 }
 
@@ -373,24 +367,24 @@ static void build_tree(FdtBuilder *b, const RiscvVirtFdtConfig *cfg, const IsaIn
 static int check_config(const RiscvVirtFdtConfig *cfg, const char **mmu, char *err, size_t errlen)
 {
     if (cfg->harts < 1 || cfg->harts > RISCV_VIRT_MAX_HARTS)
-        return fail(err, errlen, -EINVAL, "virt board: %u harts; it takes 1 to %u", cfg->harts,
+        return error_text(err, errlen, -EINVAL, "virt board: %u harts; it takes 1 to %u", cfg->harts,
                     RISCV_VIRT_MAX_HARTS);
     if (cfg->ram_size == 0 || cfg->ram_base + cfg->ram_size < cfg->ram_base)
-        return fail(err, errlen, -EINVAL, "virt board: bad RAM range base 0x%llx size 0x%llx",
+        return error_text(err, errlen, -EINVAL, "virt board: bad RAM range base 0x%llx size 0x%llx",
                     (unsigned long long)cfg->ram_base, (unsigned long long)cfg->ram_size);
     if (cfg->ram_base < riscv_virt_memmap[RISCV_VIRT_DRAM].base)
-        return fail(err, errlen, -EINVAL, "virt board: RAM at 0x%llx overlaps the devices below 0x%llx",
+        return error_text(err, errlen, -EINVAL, "virt board: RAM at 0x%llx overlaps the devices below 0x%llx",
                     (unsigned long long)cfg->ram_base,
                     (unsigned long long)riscv_virt_memmap[RISCV_VIRT_DRAM].base);
     if (cfg->initrd_start || cfg->initrd_end) {
         uint64_t end = cfg->ram_base + cfg->ram_size;
         if (cfg->initrd_start >= cfg->initrd_end || cfg->initrd_start < cfg->ram_base || cfg->initrd_end > end)
-            return fail(err, errlen, -EINVAL, "virt board: initrd [0x%llx, 0x%llx) is not inside RAM [0x%llx, 0x%llx)",
+            return error_text(err, errlen, -EINVAL, "virt board: initrd [0x%llx, 0x%llx) is not inside RAM [0x%llx, 0x%llx)",
                         (unsigned long long)cfg->initrd_start, (unsigned long long)cfg->initrd_end,
                         (unsigned long long)cfg->ram_base, (unsigned long long)end);
     }
     if (cfg->rng_seed_len > 4096)
-        return fail(err, errlen, -EINVAL, "virt board: rng-seed of %zu bytes is too long", cfg->rng_seed_len);
+        return error_text(err, errlen, -EINVAL, "virt board: rng-seed of %zu bytes is too long", cfg->rng_seed_len);
     static const char *const modes[] = {"riscv,sv39", "riscv,sv48", "riscv,sv57"};
     const char *want = cfg->mmu_type ? cfg->mmu_type : "sv39";
     for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
@@ -399,7 +393,7 @@ static int check_config(const RiscvVirtFdtConfig *cfg, const char **mmu, char *e
             return 0;
         }
     }
-    return fail(err, errlen, -EINVAL, "virt board: mmu type '%s'; expected sv39, sv48 or sv57", want);
+    return error_text(err, errlen, -EINVAL, "virt board: mmu type '%s'; expected sv39, sv48 or sv57", want);
 }
 
 int riscv_virt_fdt_build(const RiscvVirtFdtConfig *cfg, void **blob, size_t *size, char *err, size_t errlen)
@@ -414,12 +408,12 @@ int riscv_virt_fdt_build(const RiscvVirtFdtConfig *cfg, void **blob, size_t *siz
     if ((rc = isa_parse(cfg->isa ? cfg->isa : RISCV_VIRT_DEFAULT_ISA, &isa, err, errlen)))
         return rc;
     if (strncmp(isa.base, "rv64", 4))
-        return fail(err, errlen, -EINVAL, "virt board: isa '%s' is not rv64", cfg->isa);
+        return error_text(err, errlen, -EINVAL, "virt board: isa '%s' is not rv64", cfg->isa);
 
     for (int cap = FDT_INITIAL_SIZE; cap <= FDT_MAX_SIZE; cap *= 2) {
         FdtBuilder b = {malloc((size_t)cap), 0};
         if (!b.fdt)
-            return fail(err, errlen, -ENOMEM, "virt board: out of memory for the device tree");
+            return error_text(err, errlen, -ENOMEM, "virt board: out of memory for the device tree");
         b.err = fdt_create(b.fdt, cap);
         build_tree(&b, cfg, &isa, mmu);
         if (b.err == -FDT_ERR_NOSPACE) {
@@ -428,7 +422,7 @@ int riscv_virt_fdt_build(const RiscvVirtFdtConfig *cfg, void **blob, size_t *siz
         }
         if (b.err) {
             free(b.fdt);
-            return fail(err, errlen, -EIO, "virt board: building the device tree: %s", fdt_strerror(b.err));
+            return error_text(err, errlen, -EIO, "virt board: building the device tree: %s", fdt_strerror(b.err));
         }
         size_t used = fdt_totalsize(b.fdt);
         void *shrunk = realloc(b.fdt, used);
@@ -436,16 +430,16 @@ int riscv_virt_fdt_build(const RiscvVirtFdtConfig *cfg, void **blob, size_t *siz
         *size = used;
         return 0;
     }
-    return fail(err, errlen, -E2BIG, "virt board: device tree larger than %d bytes", FDT_MAX_SIZE);
+    return error_text(err, errlen, -E2BIG, "virt board: device tree larger than %d bytes", FDT_MAX_SIZE);
 }
 
 int riscv_virt_fdt_write(const char *path, const void *blob, size_t size, char *err, size_t errlen)
 {
     if (size < sizeof(struct fdt_header) || fdt_check_header(blob) != 0 || fdt_totalsize(blob) != size)
-        return fail(err, errlen, -EINVAL, "%s: not writing an invalid device tree blob", path);
+        return error_text(err, errlen, -EINVAL, "%s: not writing an invalid device tree blob", path);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
-        return fail(err, errlen, -errno, "%s: cannot create: %s", path, strerror(errno));
+        return error_text(err, errlen, -errno, "%s: cannot create: %s", path, strerror(errno));
     const uint8_t *p = blob;
     size_t done = 0;
     while (done < size) {
@@ -455,11 +449,11 @@ int riscv_virt_fdt_write(const char *path, const void *blob, size_t size, char *
         if (n < 0) {
             int e = errno;
             close(fd);
-            return fail(err, errlen, -e, "%s: write error: %s", path, strerror(e));
+            return error_text(err, errlen, -e, "%s: write error: %s", path, strerror(e));
         }
         done += (size_t)n;
     }
     if (close(fd) != 0)
-        return fail(err, errlen, -errno, "%s: write error: %s", path, strerror(errno));
+        return error_text(err, errlen, -errno, "%s: write error: %s", path, strerror(errno));
     return 0;
 }

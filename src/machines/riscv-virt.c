@@ -11,7 +11,6 @@
 #include "machines/riscv-virt.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,20 +27,11 @@
 #include "devices/virtio/virtio-mmio.h"
 #include "devices/virtio/virtio-net.h"
 #include "devices/virtio/virtio-rng.h"
+#include "polyvm/error-text.h"
 
 #define DEBIAN_OPENSBI "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 #define KIT_OPENSBI "riscv64/firmware/fw_dynamic.bin"
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 RiscvVirtConfig riscv_virt_default_config(void)
 {
@@ -81,7 +71,7 @@ char *riscv_virt_default_bios(char *err, size_t errlen)
         return strdup(kit);
     if (access(DEBIAN_OPENSBI, R_OK) == 0)
         return strdup(DEBIAN_OPENSBI);
-    fail(err, errlen, -ENOENT,
+    error_text(err, errlen, -ENOENT,
          "no firmware found (tried $POLYVM_RV64_OPENSBI, %s, %s); use -bios FILE, -bios none, or run "
          "scripts/guest-kit", *kit ? kit : "the guest kit", DEBIAN_OPENSBI);
     return NULL;
@@ -144,7 +134,7 @@ static int platform_create(RiscvVirt *b, char *err, size_t errlen)
     unsigned harts = b->cfg.harts;
     IrqLine *lines = calloc(4 * (size_t)harts, sizeof *lines);
     if (!lines)
-        return fail(err, errlen, -ENOMEM, "virt board: out of memory");
+        return error_text(err, errlen, -ENOMEM, "virt board: out of memory");
     IrqLine *contexts = lines, *msip = lines + 2 * harts, *mtip = lines + 3 * harts;
     for (unsigned h = 0; h < harts; h++) {
         RvCpu *cpu = b->harts[h].cpu;
@@ -158,16 +148,16 @@ static int platform_create(RiscvVirt *b, char *err, size_t errlen)
                                            .timebase_hz = RISCV_VIRT_TIMEBASE_HZ});
     free(lines);
     if (!b->plic || !b->aclint)
-        return fail(err, errlen, -ENOMEM, "virt board: cannot create the PLIC or CLINT");
+        return error_text(err, errlen, -ENOMEM, "virt board: cannot create the PLIC or CLINT");
     int rc = aclint_start_timer_thread(b->aclint);
     if (rc < 0)
-        return fail(err, errlen, rc, "virt board: cannot start the timer thread: %s", strerror(-rc));
+        return error_text(err, errlen, rc, "virt board: cannot start the timer thread: %s", strerror(-rc));
     b->uart = uart_16550_new(&(Uart16550Config){
         .irq = source_line(b, riscv_virt_memmap[RISCV_VIRT_UART0].irq), .backend = b->cfg.console});
     b->rtc = goldfish_rtc_new(&(GoldfishRtcConfig){.irq = source_line(b, riscv_virt_memmap[RISCV_VIRT_RTC].irq)});
     b->test = sifive_test_new(test_finished, b);
     if (!b->uart || !b->rtc || !b->test)
-        return fail(err, errlen, -ENOMEM, "virt board: out of memory");
+        return error_text(err, errlen, -ENOMEM, "virt board: out of memory");
     for (unsigned n = 0; n < RISCV_VIRT_VIRTIO_SLOTS; n++) {
         /* The driver starts from a clean device after a reset, as after power-on. */
         if (b->virtio[n]) {
@@ -177,7 +167,7 @@ static int platform_create(RiscvVirt *b, char *err, size_t errlen)
         }
         b->transports[n] = virtio_mmio_create(b->virtio[n], source_line(b, riscv_virt_memmap[RISCV_VIRT_VIRTIO].irq + n));
         if (!b->transports[n])
-            return fail(err, errlen, -ENOMEM, "virt board: out of memory");
+            return error_text(err, errlen, -ENOMEM, "virt board: out of memory");
         b->virtio_mmio[n] = (RiscvVirtMmio){&virtio_mmio_ops, b->transports[n]};
     }
     b->mmio[RISCV_VIRT_TEST] = (RiscvVirtMmio){&sifive_test_mmio_ops, b->test};
@@ -200,7 +190,7 @@ static int map_regions(RiscvVirt *b, char *err, size_t errlen)
         case RISCV_VIRT_DRAM:
             rc = phys_map_add_ram(&b->phys, e->name, e->base, b->cfg.ram_size, PHYS_RAM);
             if (rc == -ENOMEM)
-                return fail(err, errlen, rc, "cannot allocate %llu MiB of guest RAM",
+                return error_text(err, errlen, rc, "cannot allocate %llu MiB of guest RAM",
                             (unsigned long long)(b->cfg.ram_size >> 20));
             break;
         case RISCV_VIRT_VIRTIO:
@@ -212,7 +202,7 @@ static int map_regions(RiscvVirt *b, char *err, size_t errlen)
         }
     }
     if (rc)
-        return fail(err, errlen, rc, "virt board: cannot build the physical map: %s", strerror(-rc));
+        return error_text(err, errlen, rc, "virt board: cannot build the physical map: %s", strerror(-rc));
     return 0;
 }
 
@@ -241,7 +231,7 @@ static VirtioDevice *create_virtio(RiscvVirt *b, const RiscvVirtDevice *d, unsig
     case RISCV_VIRT_DEV_RNG: dev = virtio_rng_create(&b->phys); break;
     }
     if (!dev)
-        fail(err, errlen, -ENOMEM, "%s: out of memory", riscv_virt_device_driver(d->kind));
+        error_text(err, errlen, -ENOMEM, "%s: out of memory", riscv_virt_device_driver(d->kind));
     return dev;
 }
 
@@ -254,7 +244,7 @@ static int create_virtio_devices(RiscvVirt *b, char *err, size_t errlen)
     bool add_rng = c->rng && !have_rng;
     unsigned total = c->n_devices + add_rng;
     if (total > RISCV_VIRT_VIRTIO_SLOTS)
-        return fail(err, errlen, -ENOSPC, "too many virtio devices: %u%s, the virt board has %u virtio-mmio slots",
+        return error_text(err, errlen, -ENOSPC, "too many virtio devices: %u%s, the virt board has %u virtio-mmio slots",
                     total, add_rng ? " with the default virtio-rng" : "", RISCV_VIRT_VIRTIO_SLOTS);
     unsigned slot = RISCV_VIRT_VIRTIO_SLOTS, nic = 0;
     for (unsigned i = 0; i < total; i++) {
@@ -276,14 +266,14 @@ static int create_virtio_devices(RiscvVirt *b, char *err, size_t errlen)
 static int check_config(const RiscvVirtConfig *c, char *err, size_t errlen)
 {
     if (!c->events)
-        return fail(err, errlen, -EINVAL, "virt board: no event box given");
+        return error_text(err, errlen, -EINVAL, "virt board: no event box given");
     if (c->harts < 1 || c->harts > RISCV_VIRT_MAX_HARTS)
-        return fail(err, errlen, -EINVAL, "virt board: %u harts; it takes 1 to %u", c->harts, RISCV_VIRT_MAX_HARTS);
+        return error_text(err, errlen, -EINVAL, "virt board: %u harts; it takes 1 to %u", c->harts, RISCV_VIRT_MAX_HARTS);
     if (c->ram_size == 0 || c->ram_size % 4096 || c->ram_size > RISCV_VIRT_MAX_RAM)
-        return fail(err, errlen, -EINVAL, "virt board: RAM size %llu bytes: must be a multiple of 4 KiB up to %llu GiB",
+        return error_text(err, errlen, -EINVAL, "virt board: RAM size %llu bytes: must be a multiple of 4 KiB up to %llu GiB",
                     (unsigned long long)c->ram_size, (unsigned long long)(RISCV_VIRT_MAX_RAM >> 30));
     if (c->initrd && !c->kernel)
-        return fail(err, errlen, -EINVAL, "-initrd needs -kernel");
+        return error_text(err, errlen, -EINVAL, "-initrd needs -kernel");
     return 0;
 }
 
@@ -324,7 +314,7 @@ RiscvVirt *riscv_virt_create(const RiscvVirtConfig *cfg, char *err, size_t errle
         return NULL;
     RiscvVirt *b = calloc(1, sizeof *b);
     if (!b) {
-        fail(err, errlen, -ENOMEM, "virt board: out of memory");
+        error_text(err, errlen, -ENOMEM, "virt board: out of memory");
         return NULL;
     }
     b->cfg = *cfg;
@@ -333,7 +323,7 @@ RiscvVirt *riscv_virt_create(const RiscvVirtConfig *cfg, char *err, size_t errle
         b->bios_path = cfg->bios ? strdup(cfg->bios) : riscv_virt_default_bios(err, errlen);
         if (!b->bios_path) {
             if (cfg->bios)
-                fail(err, errlen, -ENOMEM, "virt board: out of memory");
+                error_text(err, errlen, -ENOMEM, "virt board: out of memory");
             goto fail;
         }
     }
@@ -341,14 +331,14 @@ RiscvVirt *riscv_virt_create(const RiscvVirtConfig *cfg, char *err, size_t errle
         goto fail;
     b->harts = calloc(cfg->harts, sizeof *b->harts);
     if (!b->harts) {
-        fail(err, errlen, -ENOMEM, "virt board: out of memory");
+        error_text(err, errlen, -ENOMEM, "virt board: out of memory");
         goto fail;
     }
     for (unsigned h = 0; h < cfg->harts; h++) {
         b->harts[h].board = b;
         b->harts[h].cpu = rv_cpu_new_system(&b->phys, h);
         if (!b->harts[h].cpu) {
-            fail(err, errlen, -ENOMEM, "virt board: cannot create hart %u: out of memory", h);
+            error_text(err, errlen, -ENOMEM, "virt board: cannot create hart %u: out of memory", h);
             goto fail;
         }
         rv_cpu_set_clock(b->harts[h].cpu, read_mtime, b);

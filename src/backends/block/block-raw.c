@@ -7,12 +7,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "polyvm/error-text.h"
 
 /* iovecs handed to one preadv/pwritev: far below IOV_MAX, small on the stack */
 #define IOV_CHUNK 256
@@ -29,16 +30,6 @@ static RawBackend *raw_of(BlockBackend *be)
     return (RawBackend *)be;
 }
 
-static int fail(char *err, size_t errlen, int code, const char *path, const char *fmt, ...)
-{
-    va_list ap;
-    int n = snprintf(err, errlen, "%s: ", path);
-    va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < errlen)
-        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 /* Transfers all of iov[0..n) at offset, retrying short transfers. */
 static int transfer_all(int fd, const struct iovec *iov, unsigned n, uint64_t offset, bool write)
@@ -168,35 +159,35 @@ int block_raw_open(const char *path, bool read_only, BlockBackend **out, char *e
     int fd = open(path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         int e = errno;
-        return fail(err, errlen, -e, path, "cannot open%s: %s", read_only ? "" : " for reading and writing",
+        return error_text_for(err, errlen, -e, path, "cannot open%s: %s", read_only ? "" : " for reading and writing",
                     strerror(e));
     }
     int rc;
     struct stat st;
     if (fstat(fd, &st) < 0) {
-        rc = fail(err, errlen, -errno, path, "cannot stat: %s", strerror(errno));
+        rc = error_text_for(err, errlen, -errno, path, "cannot stat: %s", strerror(errno));
         goto out_close;
     }
     if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
-        rc = fail(err, errlen, -EINVAL, path, "not a regular file or block device");
+        rc = error_text_for(err, errlen, -EINVAL, path, "not a regular file or block device");
         goto out_close;
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     /* a qcow2 file handed over as raw would boot garbage: say so instead */
     unsigned char magic[4];
     if (pread(fd, magic, sizeof magic, 0) == (ssize_t)sizeof magic && !memcmp(magic, "QFI\xfb", 4)) {
-        rc = fail(err, errlen, -EINVAL, path, "qcow2 image; only raw images are supported "
+        rc = error_text_for(err, errlen, -EINVAL, path, "qcow2 image; only raw images are supported "
                                               "(convert with 'qemu-img convert -O raw %s IMAGE.raw')", path);
         goto out_close;
     }
     off_t size = lseek(fd, 0, SEEK_END);     /* also right for block devices */
     if (size < 0) {
-        rc = fail(err, errlen, -errno, path, "cannot find the size: %s", strerror(errno));
+        rc = error_text_for(err, errlen, -errno, path, "cannot find the size: %s", strerror(errno));
         goto out_close;
     }
     struct flock lock = { .l_type = read_only ? F_RDLCK : F_WRLCK, .l_whence = SEEK_SET };
     if (fcntl(fd, F_OFD_SETLK, &lock) < 0 && (errno == EAGAIN || errno == EACCES)) {
-        rc = fail(err, errlen, -EBUSY, path, "in use by another process (its lock is held)");
+        rc = error_text_for(err, errlen, -EBUSY, path, "in use by another process (its lock is held)");
         goto out_close;
     }   /* file systems without locks: go on unlocked */
 
@@ -205,7 +196,7 @@ int block_raw_open(const char *path, bool read_only, BlockBackend **out, char *e
     if (!raw || !copy) {
         free(raw);
         free(copy);
-        rc = fail(err, errlen, -ENOMEM, path, "out of memory");
+        rc = error_text_for(err, errlen, -ENOMEM, path, "out of memory");
         goto out_close;
     }
     raw->fd = fd;
