@@ -113,7 +113,7 @@ int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const E
     }
     if (eh.e_machine != expected_machine) {
         rc = error_text_for(err, errlen, -ENOEXEC, path, "ELF for %s, expected %s", elf_machine_name(eh.e_machine),
-                  elf_machine_name(expected_machine));
+                            elf_machine_name(expected_machine));
         goto out;
     }
     if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
@@ -135,7 +135,7 @@ int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const E
             uint64_t at = place->choose(place->ctx, hi - lo);
             if (!at) {
                 rc = error_text_for(err, errlen, -ENOMEM, path, "no room for %llu bytes in the guest address space",
-                          (unsigned long long)(hi - lo));
+                                    (unsigned long long)(hi - lo));
                 goto out;
             }
             bias = at - lo;
@@ -166,7 +166,7 @@ int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const E
         if (ph.p_filesz > ph.p_memsz || ph.p_vaddr + bias < ph.p_vaddr || ph.p_memsz > mem->size ||
             ph.p_vaddr + bias > mem->size - ph.p_memsz) {
             rc = error_text_for(err, errlen, -ENOEXEC, path, "segment %zu at 0x%llx does not fit the guest address space",
-                      i, (unsigned long long)ph.p_vaddr);
+                                i, (unsigned long long)ph.p_vaddr);
             goto out;
         }
         if (ph.p_memsz == 0)
@@ -198,7 +198,7 @@ int elf_load(const char *path, unsigned expected_machine, GuestMem *mem, const E
     info->phnum = phnum;
     if (!guest_mem_check(mem, info->entry, 2, GUEST_PROT_EXEC))
         rc = error_text_for(err, errlen, -ENOEXEC, path, "entry point 0x%llx is not in an executable segment",
-                  (unsigned long long)info->entry);
+                            (unsigned long long)info->entry);
 out:
     if (elf)
         elf_end(elf);

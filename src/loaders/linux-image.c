@@ -106,7 +106,7 @@ static int kernel_addr(const char *name, const LinuxLoadTarget *t, uint64_t text
         *addr = t->ram_base + (text_offset ? text_offset : LINUX_KERNEL_ALIGN);
     if (*addr % LINUX_KERNEL_ALIGN)
         return error_text_for(err, errlen, -EINVAL, name, "kernel address 0x%llx is not 2 MiB aligned",
-                    (unsigned long long)*addr);
+                              (unsigned long long)*addr);
     return 0;
 }
 
@@ -148,9 +148,9 @@ static int check_pe_machine(const char *name, const uint8_t *d, size_t size, cha
     if (machine == PE_MACHINE_RISCV64)
         return 0;
     return error_text_for(err, errlen, -ENOEXEC, name, "EFI image for %s, expected riscv64",
-                machine == PE_MACHINE_ARM64    ? "arm64"
-                : machine == PE_MACHINE_X86_64 ? "x86-64"
-                                               : "another machine");
+                          machine == PE_MACHINE_ARM64    ? "arm64"
+                          : machine == PE_MACHINE_X86_64 ? "x86-64"
+                          : "another machine");
 }
 
 static int load_image(const char *name, const uint8_t *d, size_t size, const LinuxLoadTarget *t,
@@ -168,7 +168,7 @@ static int load_image(const char *name, const uint8_t *d, size_t size, const Lin
     uint64_t text_offset = le(d + IMAGE_TEXT_OFFSET, 8), image_size = le(d + IMAGE_SIZE, 8);
     if (text_offset % PAGE || text_offset > t->ram_size)
         return error_text_for(err, errlen, -ENOEXEC, name, "bad Image header: text_offset 0x%llx",
-                    (unsigned long long)text_offset);
+                              (unsigned long long)text_offset);
     /* Version 0.1 headers may leave image_size 0; bss then is the kernel's
      * own business, as it was for those kernels. */
     uint64_t extent = image_size > size ? image_size : size;
@@ -238,7 +238,7 @@ static int load_elf(const char *name, const uint8_t *d, size_t size, const Linux
         }
         if (ph.p_filesz > ph.p_memsz || ph.p_paddr + ph.p_memsz < ph.p_paddr) {
             rc = error_text_for(err, errlen, -ENOEXEC, name, "bad segment %zu: file size 0x%llx, memory size 0x%llx", i,
-                      (unsigned long long)ph.p_filesz, (unsigned long long)ph.p_memsz);
+                                (unsigned long long)ph.p_filesz, (unsigned long long)ph.p_memsz);
             goto out;
         }
         if (ph.p_paddr < lo)
@@ -279,7 +279,7 @@ static int load_elf(const char *name, const uint8_t *d, size_t size, const Linux
         }
         if (ph.p_paddr < base) {
             rc = error_text_for(err, errlen, -ENOSPC, name, "segment %zu at 0x%llx is below the kernel area at 0x%llx (firmware)",
-                      i, (unsigned long long)ph.p_paddr, (unsigned long long)base);
+                                i, (unsigned long long)ph.p_paddr, (unsigned long long)base);
             goto out;
         }
     }
@@ -333,7 +333,7 @@ static int gunzip(const char *name, const uint8_t *d, size_t size, uint64_t cap,
         if (used == alloc) {
             if (alloc >= cap) {
                 rc = error_text_for(err, errlen, -EFBIG, name, "decompressed kernel is larger than RAM (%llu MiB)",
-                          (unsigned long long)(cap / MIB));
+                                    (unsigned long long)(cap / MIB));
                 goto out;
             }
             size_t grow = alloc * 2 > cap ? (size_t)cap : alloc * 2;
@@ -388,7 +388,7 @@ static int load_decompressed(const char *name, const uint8_t *d, size_t size, co
     if (is_gzip(d, size) || is_zboot(d, size))
         return error_text_for(err, errlen, -ENOEXEC, name, "compressed twice: not a kernel layout anything boots");
     return error_text_for(err, errlen, -ENOEXEC, name, "decompressed data is not a RISC-V %s",
-                image_only ? "Image" : "Image or ELF vmlinux");
+                          image_only ? "Image" : "Image or ELF vmlinux");
 }
 
 static int load_gzip(const char *name, const uint8_t *d, size_t size, const LinuxLoadTarget *t,
@@ -417,7 +417,7 @@ static int load_zboot(const char *name, const uint8_t *d, size_t size, const Lin
             *c = '?';
     if (strcmp(comp, "gzip"))
         return error_text_for(err, errlen, -ENOEXEC, name, "EFI zboot image with a '%s' payload: only gzip is supported",
-                    comp);
+                              comp);
     uint64_t off = le(d + ZBOOT_PAYLOAD_OFFSET, 4), len = le(d + ZBOOT_PAYLOAD_SIZE, 4);
     if (off > size || len > size - off)
         return error_text_for(err, errlen, -ENOEXEC, name, "truncated: zboot payload [0x%llx, 0x%llx) ends past the end of the file",
@@ -535,14 +535,14 @@ int linux_initrd_load(const char *path, const LinuxLoadTarget *target, const Lin
     if (start < kernel->end || start > limit || size > limit - start) {
         if (limit < kernel->end || size > limit - kernel->end) {
             rc = error_text_for(err, errlen, -ENOSPC, path,
-                      "initrd (%llu bytes) does not fit in RAM between the kernel end 0x%llx and 0x%llx",
-                      (unsigned long long)size, (unsigned long long)kernel->end, (unsigned long long)limit);
+                                "initrd (%llu bytes) does not fit in RAM between the kernel end 0x%llx and 0x%llx",
+                                (unsigned long long)size, (unsigned long long)kernel->end, (unsigned long long)limit);
             goto out;
         }
         start = align_down(limit - size, PAGE);
         if (start < kernel->end) {
             rc = error_text_for(err, errlen, -ENOSPC, path, "initrd (%llu bytes) does not fit in RAM above the kernel",
-                      (unsigned long long)size);
+                                (unsigned long long)size);
             goto out;
         }
     }

@@ -74,7 +74,7 @@ static int read_file(const char *path, uint8_t **out, uint64_t *size, uint64_t m
         rc = error_text_for(err, errlen, -ENOEXEC, path, "empty file");
     else if (*size > max)
         rc = error_text_for(err, errlen, -EFBIG, path, "%llu bytes do not fit in RAM (%llu MiB)",
-                         (unsigned long long)*size, (unsigned long long)(max / MIB));
+                            (unsigned long long)*size, (unsigned long long)(max / MIB));
     else if (!(*out = malloc(*size)))
         rc = error_text_for(err, errlen, -ENOMEM, path, "out of memory reading the file");
     for (uint64_t done = 0; !rc && done < *size;) {
@@ -83,7 +83,7 @@ static int read_file(const char *path, uint8_t **out, uint64_t *size, uint64_t m
             continue;
         if (n <= 0)
             rc = error_text_for(err, errlen, n < 0 ? -errno : -EIO, path, "%s",
-                             n < 0 ? strerror(errno) : "truncated while reading (file shrank)");
+                                n < 0 ? strerror(errno) : "truncated while reading (file shrank)");
         else
             done += (uint64_t)n;
     }
@@ -111,7 +111,7 @@ static int load_firmware(const char *path, const LinuxLoadTarget *ram, uint64_t 
         rc = linux_kernel_load_buffer(path, data, size, &t, &info, err, errlen);
         if (!rc && info.relocated)
             rc = error_text_for(err, errlen, -ENOEXEC, path, "firmware ELF is not linked to run from RAM at 0x%llx",
-                             (unsigned long long)ram->ram_base);
+                                (unsigned long long)ram->ram_base);
         *end = info.end;
     } else {
         memcpy(ram->ram, data, size);
@@ -215,10 +215,10 @@ int riscv_virt_boot_load(RiscvVirt *b, char *err, size_t errlen)
     boot.fdt_addr = top - ram_base >= size ? (top - size) & ~(FDT_ALIGN - 1) : 0;
     if (boot.fdt_addr < lowest || boot.fdt_addr < ram_base)
         return error_text_for(err, errlen, -ENOSPC, "virt board",
-                           "RAM of %llu MiB is too small: the device tree (%zu bytes, 2 MiB aligned below 0x%llx) "
-                           "would overlap the %s ending at 0x%llx; use a larger -m",
-                           (unsigned long long)(ram_size / MIB), size, (unsigned long long)top,
-                           kernel.end > boot.firmware_end ? "kernel" : "firmware", (unsigned long long)lowest);
+                              "RAM of %llu MiB is too small: the device tree (%zu bytes, 2 MiB aligned below 0x%llx) "
+                              "would overlap the %s ending at 0x%llx; use a larger -m",
+                              (unsigned long long)(ram_size / MIB), size, (unsigned long long)top,
+                              kernel.end > boot.firmware_end ? "kernel" : "firmware", (unsigned long long)lowest);
 
     if (b->cfg.initrd) {
         LinuxInitrdInfo rd;
@@ -232,7 +232,7 @@ int riscv_virt_boot_load(RiscvVirt *b, char *err, size_t errlen)
     if (final_size > size) {
         free(blob);
         return error_text_for(err, errlen, -EOVERFLOW, "virt board", "device tree grew from %zu to %zu bytes", size,
-                           final_size);
+                              final_size);
     }
     memcpy(t.ram + (boot.fdt_addr - ram_base), blob, final_size);
     /* The ROM is read-only to the guest; only the host writes it, here. */

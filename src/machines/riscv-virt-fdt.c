@@ -368,14 +368,14 @@ static int check_config(const RiscvVirtFdtConfig *cfg, const char **mmu, char *e
 {
     if (cfg->harts < 1 || cfg->harts > RISCV_VIRT_MAX_HARTS)
         return error_text(err, errlen, -EINVAL, "virt board: %u harts; it takes 1 to %u", cfg->harts,
-                    RISCV_VIRT_MAX_HARTS);
+                          RISCV_VIRT_MAX_HARTS);
     if (cfg->ram_size == 0 || cfg->ram_base + cfg->ram_size < cfg->ram_base)
         return error_text(err, errlen, -EINVAL, "virt board: bad RAM range base 0x%llx size 0x%llx",
-                    (unsigned long long)cfg->ram_base, (unsigned long long)cfg->ram_size);
+                          (unsigned long long)cfg->ram_base, (unsigned long long)cfg->ram_size);
     if (cfg->ram_base < riscv_virt_memmap[RISCV_VIRT_DRAM].base)
         return error_text(err, errlen, -EINVAL, "virt board: RAM at 0x%llx overlaps the devices below 0x%llx",
-                    (unsigned long long)cfg->ram_base,
-                    (unsigned long long)riscv_virt_memmap[RISCV_VIRT_DRAM].base);
+                          (unsigned long long)cfg->ram_base,
+                          (unsigned long long)riscv_virt_memmap[RISCV_VIRT_DRAM].base);
     if (cfg->initrd_start || cfg->initrd_end) {
         uint64_t end = cfg->ram_base + cfg->ram_size;
         if (cfg->initrd_start >= cfg->initrd_end || cfg->initrd_start < cfg->ram_base || cfg->initrd_end > end)

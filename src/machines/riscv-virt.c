@@ -72,8 +72,8 @@ char *riscv_virt_default_bios(char *err, size_t errlen)
     if (access(DEBIAN_OPENSBI, R_OK) == 0)
         return strdup(DEBIAN_OPENSBI);
     error_text(err, errlen, -ENOENT,
-         "no firmware found (tried $POLYVM_RV64_OPENSBI, %s, %s); use -bios FILE, -bios none, or run "
-         "scripts/guest-kit", *kit ? kit : "the guest kit", DEBIAN_OPENSBI);
+               "no firmware found (tried $POLYVM_RV64_OPENSBI, %s, %s); use -bios FILE, -bios none, or run "
+               "scripts/guest-kit", *kit ? kit : "the guest kit", DEBIAN_OPENSBI);
     return NULL;
 }
 
@@ -191,7 +191,7 @@ static int map_regions(RiscvVirt *b, char *err, size_t errlen)
             rc = phys_map_add_ram(&b->phys, e->name, e->base, b->cfg.ram_size, PHYS_RAM);
             if (rc == -ENOMEM)
                 return error_text(err, errlen, rc, "cannot allocate %llu MiB of guest RAM",
-                            (unsigned long long)(b->cfg.ram_size >> 20));
+                                  (unsigned long long)(b->cfg.ram_size >> 20));
             break;
         case RISCV_VIRT_VIRTIO:
             for (unsigned n = 0; n < RISCV_VIRT_VIRTIO_SLOTS && !rc; n++)
@@ -245,7 +245,7 @@ static int create_virtio_devices(RiscvVirt *b, char *err, size_t errlen)
     unsigned total = c->n_devices + add_rng;
     if (total > RISCV_VIRT_VIRTIO_SLOTS)
         return error_text(err, errlen, -ENOSPC, "too many virtio devices: %u%s, the virt board has %u virtio-mmio slots",
-                    total, add_rng ? " with the default virtio-rng" : "", RISCV_VIRT_VIRTIO_SLOTS);
+                          total, add_rng ? " with the default virtio-rng" : "", RISCV_VIRT_VIRTIO_SLOTS);
     unsigned slot = RISCV_VIRT_VIRTIO_SLOTS, nic = 0;
     for (unsigned i = 0; i < total; i++) {
         RiscvVirtDevice rng = {.kind = RISCV_VIRT_DEV_RNG};
@@ -271,7 +271,7 @@ static int check_config(const RiscvVirtConfig *c, char *err, size_t errlen)
         return error_text(err, errlen, -EINVAL, "virt board: %u harts; it takes 1 to %u", c->harts, RISCV_VIRT_MAX_HARTS);
     if (c->ram_size == 0 || c->ram_size % 4096 || c->ram_size > RISCV_VIRT_MAX_RAM)
         return error_text(err, errlen, -EINVAL, "virt board: RAM size %llu bytes: must be a multiple of 4 KiB up to %llu GiB",
-                    (unsigned long long)c->ram_size, (unsigned long long)(RISCV_VIRT_MAX_RAM >> 30));
+                          (unsigned long long)c->ram_size, (unsigned long long)(RISCV_VIRT_MAX_RAM >> 30));
     if (c->initrd && !c->kernel)
         return error_text(err, errlen, -EINVAL, "-initrd needs -kernel");
     return 0;

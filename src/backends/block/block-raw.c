@@ -160,7 +160,7 @@ int block_raw_open(const char *path, bool read_only, BlockBackend **out, char *e
     if (fd < 0) {
         int e = errno;
         return error_text_for(err, errlen, -e, path, "cannot open%s: %s", read_only ? "" : " for reading and writing",
-                    strerror(e));
+                              strerror(e));
     }
     int rc;
     struct stat st;
@@ -177,7 +177,7 @@ int block_raw_open(const char *path, bool read_only, BlockBackend **out, char *e
     unsigned char magic[4];
     if (pread(fd, magic, sizeof magic, 0) == (ssize_t)sizeof magic && !memcmp(magic, "QFI\xfb", 4)) {
         rc = error_text_for(err, errlen, -EINVAL, path, "qcow2 image; only raw images are supported "
-                                              "(convert with 'qemu-img convert -O raw %s IMAGE.raw')", path);
+                            "(convert with 'qemu-img convert -O raw %s IMAGE.raw')", path);
         goto out_close;
     }
     off_t size = lseek(fd, 0, SEEK_END);     /* also right for block devices */
